@@ -1,0 +1,196 @@
+package io.connectdelta.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.connect.connector.ConnectRecord;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One change event, whatever its shape on the wire: the one model that the transforms and the sink share.
+ * Built by {@link ChangeEventReader}. Rows tell absent fields apart from null ones (see {@link Row}).
+ */
+public final class ChangeEvent {
+    private final ConnectRecord<?> record;
+    private final Shape shape;
+    private final Op op;
+    private final Row key;
+    private final Row before;
+    private final Row after;
+    private final List<String> declaredChanges;
+    private final JsonNode patch;
+    private final Set<String> unavailableFields;
+    private final Object source;
+    private final SourcePosition position;
+    private final TransactionBlock transaction;
+    private final Long tsMs;
+    private List<String> changedFields;
+
+    ChangeEvent(ConnectRecord<?> record, Shape shape, Op op, Row key, Row before, Row after,
+                List<String> declaredChanges, JsonNode patch, Set<String> unavailableFields, Object source,
+                SourcePosition position, TransactionBlock transaction, Long tsMs) {
+        this.record = record;
+        this.shape = shape;
+        this.op = op;
+        this.key = key;
+        this.before = before;
+        this.after = after;
+        this.declaredChanges = declaredChanges;
+        this.patch = patch;
+        this.unavailableFields = unavailableFields;
+        this.source = source;
+        this.position = position;
+        this.transaction = transaction;
+        this.tsMs = tsMs;
+    }
+
+    /** The record this event was read from. */
+    public ConnectRecord<?> record() {
+        return record;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public Op op() {
+        return op;
+    }
+
+    /** The row's key: the record key's fields, or the key carried in the value; null when there is none. */
+    public Row key() {
+        return key;
+    }
+
+    /** The old row image of a full event, when the source provided one (e.g. REPLICA IDENTITY FULL), else null. */
+    public Row before() {
+        return before;
+    }
+
+    /**
+     * The new row: for a full event every field; for a delta event the key fields and the changed fields only;
+     * null for deletes, truncates, tombstones, JSON Patch and id-only events.
+     */
+    public Row after() {
+        return after;
+    }
+
+    /** The RFC 6902 patch of a JSON Patch event (an array node), else null. */
+    public JsonNode patch() {
+        return patch;
+    }
+
+    /**
+     * The names of the fields this event changes, in row order.
+     * Full inserts: every field. Full updates with a before image: the fields whose value differs.
+     * Full updates without one (PostgreSQL REPLICA IDENTITY DEFAULT): every field but those holding a TOAST
+     * placeholder. Delta events: the declared list. JSON Patch: the top-level fields its paths touch.
+     * Deletes, truncates, tombstones and id-only events: none.
+     * Fields holding a TOAST placeholder never count as changed.
+     */
+    public List<String> changedFields() {
+        if (changedFields == null) {
+            changedFields = Collections.unmodifiableList(computeChangedFields());
+        }
+        return changedFields;
+    }
+
+    /** The fields of {@link #after()} that hold a TOAST placeholder: their real value is unknown here. */
+    public Set<String> unavailableFields() {
+        return unavailableFields;
+    }
+
+    /** True when {@link #after()} holds at least one TOAST placeholder. */
+    public boolean hasUnavailableFields() {
+        return !unavailableFields.isEmpty();
+    }
+
+    /** The source block as it came (Struct or Map), or null. */
+    public Object source() {
+        return source;
+    }
+
+    /** The parsed source block: table, transaction id, LSN and timestamp where present; never null. */
+    public SourcePosition position() {
+        return position;
+    }
+
+    /** The Debezium transaction block, or null when the event has none. */
+    public TransactionBlock transaction() {
+        return transaction;
+    }
+
+    /** The envelope's ts_ms: when the connector processed the change, or null. */
+    public Long tsMs() {
+        return tsMs;
+    }
+
+    public boolean isTombstone() {
+        return shape == Shape.TOMBSTONE;
+    }
+
+    /** True when the event was read from a record with a schema (Struct value), false for schemaless ones. */
+    public boolean hasSchema() {
+        return record.valueSchema() != null;
+    }
+
+    /** "record of topic 't' partition p offset o", for error messages. */
+    public String location() {
+        return RecordLocation.describe(record);
+    }
+
+    private List<String> computeChangedFields() {
+        switch (shape) {
+            case DELTA:
+                return declaredChanges;
+            case JSON_PATCH:
+                return patchedTopLevelFields();
+            case FULL:
+                return fullChangedFields();
+            default:
+                return List.of();
+        }
+    }
+
+    private List<String> fullChangedFields() {
+        if (after == null || !op.writesRow()) {
+            return List.of();
+        }
+        List<String> changed = new ArrayList<>();
+        for (String name : after.fieldNames()) {
+            if (unavailableFields.contains(name)) {
+                continue;
+            }
+            if (before == null || op != Op.UPDATE || !before.has(name)
+                    || !Values.deepEquals(before.get(name), after.get(name))) {
+                changed.add(name);
+            }
+        }
+        return changed;
+    }
+
+    private List<String> patchedTopLevelFields() {
+        Set<String> names = new LinkedHashSet<>();
+        if (patch != null) {
+            for (JsonNode operation : patch) {
+                String path = operation.path("path").asText("");
+                if (path.length() > 1) {
+                    int end = path.indexOf('/', 1);
+                    String token = end < 0 ? path.substring(1) : path.substring(1, end);
+                    // RFC 6901 escapes: ~1 is '/', ~0 is '~' (in this order).
+                    names.add(token.replace("~1", "/").replace("~0", "~"));
+                }
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public String toString() {
+        return "ChangeEvent{" + shape.wireName() + ", op=" + (op == null ? null : op.code()) + ", key=" + key
+                + ", " + location() + '}';
+    }
+}

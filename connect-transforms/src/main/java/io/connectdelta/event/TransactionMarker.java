@@ -1,0 +1,87 @@
+package io.connectdelta.event;
+
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A BEGIN or END event from Debezium's transaction topic ({@code <topic.prefix>.transaction}).
+ *
+ * @param status          BEGIN or END
+ * @param id              the transaction id ({@code txId:LSN} for PostgreSQL; see {@link #xid()})
+ * @param eventCount      END only: how many data events the transaction produced, else null
+ * @param dataCollections END only: events per data collection ({@code schema.table}), else empty
+ * @param tsMs            when the marker was produced, or null
+ */
+public record TransactionMarker(Status status, String id, Long eventCount, Map<String, Long> dataCollections, Long tsMs) {
+
+    public enum Status { BEGIN, END }
+
+    /** The grouping part of the id, shared with the data events' {@link TransactionBlock#xid()}. */
+    public String xid() {
+        return TransactionBlock.xidOf(id);
+    }
+
+    /** True when the record looks like a transaction marker (has status and id fields). */
+    public static boolean isMarker(ConnectRecord<?> record) {
+        Object value = record.value();
+        if (value instanceof Struct) {
+            Struct s = (Struct) value;
+            return s.schema().field("status") != null && s.schema().field("id") != null;
+        }
+        if (value instanceof Map) {
+            Map<?, ?> m = (Map<?, ?>) value;
+            return m.containsKey("status") && m.containsKey("id");
+        }
+        return false;
+    }
+
+    /** Reads a marker; a record that is not one raises a DataException naming the record. */
+    public static TransactionMarker read(ConnectRecord<?> record) {
+        if (!isMarker(record)) {
+            throw new DataException("Expected a Debezium transaction marker (BEGIN/END with status and id) in "
+                    + RecordLocation.describe(record));
+        }
+        Object value = record.value();
+        String status = (String) field(value, "status");
+        Status parsed;
+        try {
+            parsed = Status.valueOf(status);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new DataException("Unknown transaction status '" + status + "' in " + RecordLocation.describe(record));
+        }
+        Map<String, Long> collections = new LinkedHashMap<>();
+        Object list = field(value, "data_collections");
+        if (list instanceof List) {
+            for (Object item : (List<?>) list) {
+                Object name = field(item, "data_collection");
+                Object count = field(item, "event_count");
+                if (name != null && count instanceof Number) {
+                    collections.put(name.toString(), ((Number) count).longValue());
+                }
+            }
+        }
+        return new TransactionMarker(parsed, String.valueOf(field(value, "id")), asLong(field(value, "event_count")),
+                Collections.unmodifiableMap(collections), asLong(field(value, "ts_ms")));
+    }
+
+    private static Object field(Object container, String name) {
+        if (container instanceof Struct) {
+            Struct s = (Struct) container;
+            return s.schema().field(name) == null ? null : s.get(name);
+        }
+        if (container instanceof Map) {
+            return ((Map<?, ?>) container).get(name);
+        }
+        return null;
+    }
+
+    private static Long asLong(Object value) {
+        return value instanceof Number ? ((Number) value).longValue() : null;
+    }
+}
