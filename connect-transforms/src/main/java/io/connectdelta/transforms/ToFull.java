@@ -232,7 +232,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         }
         Row full = applyChange(record, event, base, rowSchema, missing != null);
         store(topic, keyText, full);
-        return emitEnvelope(record, rowSchema, missing != null ? null : stored, full);
+        return emitEnvelope(record, rowSchema, stored, full);
     }
 
     /** Why the store cannot complete this event, or null when it can. */
