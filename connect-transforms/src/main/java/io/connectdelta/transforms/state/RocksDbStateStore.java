@@ -2,6 +2,7 @@ package io.connectdelta.transforms.state;
 
 import io.connectdelta.event.Row;
 import io.connectdelta.event.RowStructs;
+import io.connectdelta.event.json.RowJson;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -24,7 +25,8 @@ import java.util.Map;
 /**
  * A state store in a RocksDB database in a directory: it survives restarts of the task and the worker.
  * Each row is kept as JsonConverter's JSON with its schema, so a row with a schema comes back with exactly that
- * schema. Rows without a schema come back as JsonConverter's schemaless values (bytes as base64 text).
+ * schema. Rows without a schema come back as JsonConverter's schemaless values (numbers as Long or Double,
+ * bytes as base64 text, as {@link RowJson} writes them).
  * Writes go to RocksDB's write-ahead log without an fsync per record: a crash of the process loses nothing,
  * a crash of the machine may lose the last writes.
  */
@@ -79,8 +81,9 @@ public final class RocksDbStateStore implements StateStore {
 
     @Override
     public void put(String topic, String key, Row row) {
+        // Schemaless values go through RowJson first: it writes decimals, dates and bytes that JsonConverter cannot.
         byte[] value = row.schema() == null
-                ? converter.fromConnectData(topic, null, RowStructs.toMap(row))
+                ? converter.fromConnectData(topic, null, RowJson.fromJson(null, RowJson.toJson(row)))
                 : converter.fromConnectData(topic, row.schema(), RowStructs.toStruct(row, row.schema()));
         try {
             db.put(key(topic, key), value);
