@@ -228,7 +228,13 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             if (base == null) {
                 return record;
             }
-            rowSchema = withSchema && rowSchema == null ? base.schema() : rowSchema;
+            if (withSchema && rowSchema == null) {
+                rowSchema = base.schema();
+                if (rowSchema == null) {
+                    throw new DataException("ToFull re-selected the row of key " + key + " for "
+                            + RecordLocation.describe(record) + " but got no row schema to write it with");
+                }
+            }
         }
         Row full = applyChange(record, event, base, rowSchema, missing != null);
         store(topic, keyText, full);
