@@ -121,6 +121,9 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
             return missingRow(event, record, result.schema());
         }
         Row merged = after.overlay(result.row().get());
+        if (isFlattened(record)) {
+            return flattened(record, merged.values(), false);
+        }
         if (event.hasSchema()) {
             Struct value = requireStruct(record);
             Struct out = copy(value, value.schema());
@@ -165,6 +168,9 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
             default:
                 break;
         }
+        if (event.shape() == Shape.FULL && isFlattened(record)) {
+            return flattened(record, Map.of(), true);
+        }
         if (event.shape() == Shape.FULL && !fetcher.usesQuery()) {
             // Same envelope; 'before' is the last row the stream knew, unless it holds placeholders.
             Row before = event.unavailableFields().isEmpty() ? event.after() : null;
@@ -184,6 +190,41 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
             return full(record, null, out);
         }
         return envelope(event, record, rowSchema, null, Op.DELETE);
+    }
+
+    /** A flattened row (ExtractNewRecordState): the value is the row itself, not an envelope. */
+    private static boolean isFlattened(ConnectRecord<?> record) {
+        Object value = record.value();
+        return value instanceof Struct ? ((Struct) value).schema().field(Formats.OP) == null
+                : !((Map<?, ?>) value).containsKey(Formats.OP);
+    }
+
+    /**
+     * The flattened row with re-selected values laid over it; for a deleted row, the row marked
+     * {@code __deleted=true} when it has that field (ExtractNewRecordState's rewrite mode), else a tombstone.
+     */
+    private R flattened(R record, Map<String, Object> values, boolean deleted) {
+        Object value = record.value();
+        boolean marksDeletes = value instanceof Struct
+                ? ((Struct) value).schema().field(Formats.FLATTENED_DELETED) != null
+                : ((Map<?, ?>) value).containsKey(Formats.FLATTENED_DELETED);
+        if (deleted && !marksDeletes) {
+            return full(record, record.valueSchema(), null);
+        }
+        if (value instanceof Struct) {
+            Struct out = copy((Struct) value, record.valueSchema());
+            values.forEach(out::put);
+            if (deleted) {
+                out.put(Formats.FLATTENED_DELETED, "true");
+            }
+            return full(record, record.valueSchema(), out);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(requireMap(record));
+        out.putAll(values);
+        if (deleted) {
+            out.put(Formats.FLATTENED_DELETED, "true");
+        }
+        return full(record, null, out);
     }
 
     /** A Debezium envelope (before null, after = row) carrying the event's source, transaction and timestamps. */

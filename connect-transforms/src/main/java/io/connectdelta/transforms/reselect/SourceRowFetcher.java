@@ -151,7 +151,7 @@ public final class SourceRowFetcher implements AutoCloseable {
     }
 
     private static List<String> parseTableFormat(String format) {
-        List<String> parts = List.of(format.split("\\.", -1));
+        List<String> parts = splitOutsideVariables(format);
         if (parts.size() > 3 || parts.stream().anyMatch(String::isBlank)) {
             throw new ConfigException(TABLE_NAME_FORMAT, format, "must be table, schema.table or catalog.schema.table");
         }
@@ -164,6 +164,29 @@ public final class SourceRowFetcher implements AutoCloseable {
                 }
             }
         }
+        return parts;
+    }
+
+    /** Splits at the dots that are not inside a ${...} variable. */
+    private static List<String> splitOutsideVariables(String format) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        boolean inVariable = false;
+        for (int i = 0; i < format.length(); i++) {
+            char c = format.charAt(i);
+            if (c == '$' && i + 1 < format.length() && format.charAt(i + 1) == '{') {
+                inVariable = true;
+            } else if (c == '}') {
+                inVariable = false;
+            }
+            if (c == '.' && !inVariable) {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
         return parts;
     }
 
