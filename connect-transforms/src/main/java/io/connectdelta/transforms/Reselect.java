@@ -146,8 +146,12 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     private R fromPartial(ChangeEvent event, R record) {
         Schema rowSchema = event.shape() == Shape.DELTA && event.hasSchema() && !fetcher.usesQuery()
                 ? fullRowSchema(event.after() != null ? event.after().schema() : deltaRowSchema(record)) : null;
-        if (!event.op().writesRow()) {
-            // Deletes and truncates have no row to select; keep them as full envelopes of the same kind.
+        if (event.op() == Op.TRUNCATE) {
+            // A truncate names no row (and no key to learn the row schema by): it passes as it came.
+            return record;
+        }
+        if (event.op() == Op.DELETE) {
+            // A delete has no row to select; it becomes a full delete envelope, its schema learnt from the table.
             return envelope(event, record, rowSchema != null || !event.hasSchema() ? rowSchema
                     : fetcher.select(event, null, null).schema(), null, event.op());
         }

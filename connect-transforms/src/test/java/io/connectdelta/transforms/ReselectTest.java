@@ -67,6 +67,8 @@ class ReselectTest {
                             + (db.isPostgres() ? "" : "(6) NULL") + ")",
                     "CREATE TABLE addresses (customer_id INT PRIMARY KEY, city VARCHAR(50))",
                     "CREATE TABLE victims (id INT PRIMARY KEY)",
+                    "CREATE TABLE tags (code VARCHAR(20) PRIMARY KEY, label TEXT)",
+                    "INSERT INTO tags VALUES ('red', 'Red')",
                     "INSERT INTO victims VALUES (1)",
                     "CREATE TABLE " + q + doubled + q + " (id INT PRIMARY KEY, " + q + column + q + " VARCHAR(50))",
                     "INSERT INTO " + q + doubled + q + " VALUES (7, 'safe')");
@@ -304,6 +306,62 @@ class ReselectTest {
 
         ChangeEvent schemaless = read(transform.apply(schemalessIdOnly(db, 1)));
         assertEquals("Hamburg", schemaless.after().get("city"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void deltaEventBecomesFullWithItsFullRowSchemaRestored(TestDatabase db) {
+        resetRows(db);
+        Schema deltaRow = SchemaBuilder.struct().name("srv.public.customers.Value").optional()
+                .field("id", SchemaBuilder.int32().optional().parameter(Formats.REQUIRED_PARAMETER, "true").build())
+                .field("first_name", SchemaBuilder.string().optional().parameter(Formats.REQUIRED_PARAMETER, "true").build())
+                .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("doc", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        Schema deltaSchema = SchemaBuilder.struct().name("srv.public.customers.Delta")
+                .field("after", deltaRow).field("changed", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+                .field("source", SOURCE_SCHEMA).field("op", Schema.STRING_SCHEMA).build();
+        Struct value = new Struct(deltaSchema).put("after", new Struct(deltaRow).put("id", 1).put("last_name", "Wilson"))
+                .put("changed", List.of("last_name")).put("source", source(db, "customers", 1L)).put("op", "u");
+        SinkRecord delta = new SinkRecord("srv.public.customers", 0, KEY_SCHEMA, new Struct(KEY_SCHEMA).put("id", 1),
+                deltaSchema, value, offset++);
+
+        SinkRecord out = reselect(db).apply(delta);
+        assertEquals("srv.public.customers.Envelope", out.valueSchema().name());
+        Schema row = out.valueSchema().field("after").schema();
+        assertEquals("srv.public.customers.Value", row.name());
+        assertTrue(!row.field("first_name").schema().isOptional(), "required again");
+        assertNull(row.field("first_name").schema().parameters(), "the marker parameter is gone");
+        ChangeEvent event = read(out);
+        assertEquals("Barry", event.after().get("first_name"));
+        assertBigText(event.after().get("doc"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void idOnlyDeleteBecomesFullDeleteAndTextKeysBind(TestDatabase db) {
+        resetRows(db);
+        ChangeEvent delete = read(reselect(db).apply(idOnly(db, 2, "d")));
+        assertEquals(Op.DELETE, delete.op());
+        assertNull(delete.after());
+
+        Map<String, Object> tagSource = sourceMap(db);
+        tagSource.put("table", "tags");
+        Map<String, Object> value = new LinkedHashMap<>(Map.of("key", Map.of("code", "red"), "op", "c", "source", tagSource));
+        ChangeEvent tag = read(reselect(db).apply(new SinkRecord("srv.tags", 0, null, Map.of("code", "red"), null, value, 9)));
+        assertEquals("Red", tag.after().get("label"));
+
+        if (db.isPostgres()) {
+            // A uuid key arrives as text (io.debezium.data.Uuid): it must compare with the uuid column.
+            String id = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+            db.execute("CREATE TABLE IF NOT EXISTS sessions (id UUID PRIMARY KEY, label TEXT)",
+                    "DELETE FROM sessions", "INSERT INTO sessions VALUES ('" + id + "', 'uuid row')");
+            Map<String, Object> sessionSource = sourceMap(db);
+            sessionSource.put("table", "sessions");
+            Map<String, Object> session = new LinkedHashMap<>(Map.of("key", Map.of("id", id), "op", "u", "source", sessionSource));
+            assertEquals("uuid row", read(reselect(db).apply(
+                    new SinkRecord("srv.sessions", 0, null, Map.of("id", id), null, session, 10))).after().get("label"));
+        }
     }
 
     @ParameterizedTest
