@@ -13,6 +13,10 @@ import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -313,6 +317,22 @@ class DebeziumToastEndToEndTest {
         assertTrue(doc.equals(value.path("after").path("doc").asText()), "the TOASTed value comes from the state");
         assertEquals("first", value.path("before").path("title").asText(), "before: the previously known row");
         assertTrue(event(update).unavailableFields().isEmpty());
+    }
+
+    @Test
+    void harnessProducesAndConsumesConnectRecordsAsJson() {
+        String topic = "harness-roundtrip";
+        connect.createTopic(topic, 1);
+        Schema schema = SchemaBuilder.struct()
+                .name("roundtrip.Value").field("id", Schema.INT32_SCHEMA).build();
+        connect.produceJson(topic, null, Map.of("id", 7), schema, new Struct(schema).put("id", 7));
+        connect.produce(topic, null, "{\"plain\":true}".getBytes(StandardCharsets.UTF_8));
+        List<ConsumerRecord<byte[], byte[]>> records = connect.consume(topic, 2, TIMEOUT);
+        SinkRecord withSchema = ConnectCluster.toConnect(records.get(0), false, true);
+        assertEquals(schema, withSchema.valueSchema());
+        assertEquals(7, ((Struct) withSchema.value()).get("id"));
+        assertEquals(Map.of("id", 7L), withSchema.key());
+        assertEquals(Map.of("plain", true), ConnectCluster.toConnect(records.get(1), false).value());
     }
 
     /** The premise of the test: the value lives in the TOAST table, not in the row. */
