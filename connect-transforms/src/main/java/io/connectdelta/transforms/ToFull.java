@@ -22,6 +22,7 @@ import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -82,6 +83,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
                             + "event is forwarded unchanged."));
 
     private static final String PURPOSE = "restoring full events";
+    private static final String UNKNOWN_SCHEMA = "the row schema of the topic is not known yet";
 
     private final Function<Map<String, ?>, MissingStateResolver> resolverFactory;
     private final Cache<String, Schema> rowSchemaByTopic = new SynchronizedCache<>(new LRUCache<>(256));
@@ -210,7 +212,8 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         if (event.op() == Op.TRUNCATE) {
             store.removeTopic(topic);
             rowSchema = rowSchema != null ? rowSchema : rowSchemaByTopic.get(topic);
-            return withSchema && rowSchema == null ? record : emitEnvelope(record, rowSchema, null, null);
+            return withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
+                    : emitEnvelope(record, rowSchema, null, null);
         }
         String keyText = RowJson.keyText(key);
         Row stored = store.get(topic, keyText);
@@ -219,7 +222,8 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         }
         if (event.op() == Op.DELETE) {
             store.remove(topic, keyText);
-            return withSchema && rowSchema == null ? record : emitEnvelope(record, rowSchema, stored, null);
+            return withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
+                    : emitEnvelope(record, rowSchema, stored, null);
         }
         Row base = stored;
         String missing = missingState(event, stored, withSchema, rowSchema);
@@ -247,7 +251,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             return "an id-only event carries no values";
         }
         if (withSchema && rowSchema == null) {
-            return "the row schema of the topic is not known yet";
+            return UNKNOWN_SCHEMA;
         }
         if (stored != null) {
             return null;
@@ -268,26 +272,37 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             case MISSING_RESELECT:
                 return resolver.resolve(event, rowSchema).orElse(null);
             default:
-                throw new DataException("ToFull cannot restore the full row of key " + event.key() + " in "
-                        + event.location() + ": " + reason + ". Set " + ON_MISSING_STATE_CONFIG + " to '"
-                        + MISSING_PASS + "' or '" + MISSING_RESELECT + "' to go on without it.");
+                throw cannotRestore(event, reason);
         }
+    }
+
+    /** A delete or truncate that cannot be written as an envelope: forwarded unchanged unless the policy is fail. */
+    private R unrestorable(R record, ChangeEvent event, String reason) {
+        if (MISSING_FAIL.equals(onMissingState)) {
+            throw cannotRestore(event, reason);
+        }
+        return record;
+    }
+
+    private static DataException cannotRestore(ChangeEvent event, String reason) {
+        return new DataException("ToFull cannot restore the full row of key " + event.key() + " in "
+                + event.location() + ": " + reason + ". Set " + ON_MISSING_STATE_CONFIG + " to '"
+                + MISSING_PASS + "' or '" + MISSING_RESELECT + "' to go on without it.");
     }
 
     /** The new full row: the event applied to the base row (the stored or the re-selected one). */
     private static Row applyChange(ConnectRecord<?> record, ChangeEvent event, Row base, Schema rowSchema,
                                    boolean reselected) {
         if (event.shape() == Shape.DELTA) {
+            Row carried = event.after().without(event.unavailableFields());
+            if (rowSchema == null) {
+                return base == null ? carried : base.overlay(carried);
+            }
+            // By the full row schema: a row stored under an older schema keeps only the fields still there.
             Map<String, Object> values = new LinkedHashMap<>();
-            if (rowSchema != null) {
-                rowSchema.fields().forEach(field -> values.put(field.name(), null));
-            }
-            if (base != null) {
-                values.putAll(base.values());
-            }
-            values.putAll(event.after().without(event.unavailableFields()).values());
-            if (rowSchema != null) {
-                values.keySet().retainAll(rowSchema.fields().stream().map(f -> f.name()).toList());
+            for (Field field : rowSchema.fields()) {
+                String name = field.name();
+                values.put(name, carried.has(name) ? carried.get(name) : base == null ? null : base.get(name));
             }
             return Row.of(rowSchema, values);
         }

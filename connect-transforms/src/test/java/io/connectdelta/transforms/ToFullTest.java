@@ -221,6 +221,14 @@ class ToFullTest {
     }
 
     @Test
+    void deleteOfAnUnknownTableFailsOrPassesByPolicy() {
+        SinkRecord delete = toPatch.apply(event(true, "d", row(1), null, 1, 9));
+        DataException e = assertThrows(DataException.class, () -> toFull(Map.of()).apply(delete));
+        assertTrue(e.getMessage().contains("row schema") && e.getMessage().contains("offset 9"), e.getMessage());
+        assertSame(delete, toFull(Map.of(ToFull.ON_MISSING_STATE_CONFIG, "pass")).apply(delete));
+    }
+
+    @Test
     void memoryStoreKeepsTheMostRecentlyUsedRows() {
         ToFull<SinkRecord> toFull = toFull(Map.of(ToFull.STATE_MAX_ENTRIES_CONFIG, "2"));
         toFull.apply(event(true, "c", null, row(1), 1, 1));
