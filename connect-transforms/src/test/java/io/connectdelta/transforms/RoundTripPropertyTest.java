@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Patch to the old row gives the new row.
  */
 class RoundTripPropertyTest {
-    private static final int SEQUENCES = 200;
+    private static final int SEQUENCES = 150;
     private static final ToastPlaceholder PLACEHOLDER = ToastPlaceholder.defaults();
 
     @ParameterizedTest(name = "{0}, with schema: {1}")

@@ -269,6 +269,29 @@ class ToFullTest {
     }
 
     @Test
+    void eventsReadAgainAfterARestartAreNotAppliedTwice(@TempDir Path dir) {
+        Map<String, String> config = Map.of(ToFull.STATE_STORE_CONFIG, "rocksdb", ToFull.STATE_DIR_CONFIG, dir.toString());
+        Struct v1 = row(1).put("tags", List.of("a"));
+        Struct v2 = copy(v1).put("tags", List.of("a", "b"));
+        Struct v3 = copy(v1).put("tags", List.of("a", "b", "c"));
+        Struct v4 = copy(v1).put("tags", List.of("a", "b", "c", "d"));
+        List<SinkRecord> patches = List.of(event(true, "c", null, v1, 1, 1),
+                toPatch.apply(event(true, "u", v1, v2, 1, 2)), toPatch.apply(event(true, "u", v2, v3, 1, 3)),
+                toPatch.apply(event(true, "u", v3, v4, 1, 4)));
+        ToFull<SinkRecord> first = new ToFull<>();
+        first.configure(config);
+        patches.subList(0, 3).forEach(first::apply);
+        first.close();
+
+        // The offsets of events 2 and 3 were not committed: the restarted task reads them again.
+        ToFull<SinkRecord> second = toFull(config);
+        for (SinkRecord replayed : patches.subList(1, 3)) {
+            assertEquals(v3, ((Struct) second.apply(replayed).value()).getStruct("after"));
+        }
+        assertSameEvent(event(true, "u", v3, v4, 1, 4), second.apply(patches.get(3)));
+    }
+
+    @Test
     void configIsValidated(@TempDir Path dir) {
         assertSame(ToFull.CONFIG_DEF, new ToFull<SinkRecord>().config());
         assertThrows(ConfigException.class, () -> new ToFull<SinkRecord>().configure(Map.of(ToFull.STATE_STORE_CONFIG, "rocksdb")));
