@@ -2,6 +2,7 @@ package io.connectdelta.transforms;
 
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.Values;
+import io.connectdelta.testing.ChangeEvents;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -167,6 +168,22 @@ class ToFullTest {
         for (int id : List.of(1, 2)) {
             assertThrows(DataException.class, () -> toFull.apply(rename(id, "x", 4)));
         }
+    }
+
+    @Test
+    void schemalessTruncatesAndTombstones() {
+        ToFull<SinkRecord> toFull = toFull(Map.of());
+        toFull.apply(event(false, "c", null, row(1), 1, 1));
+        toFull.apply(event(false, "c", null, row(2), 2, 2));
+        SinkRecord tombstone = record(null, Map.of("id", 2), null, null, 3);
+        assertSame(tombstone, toFull.apply(tombstone));
+        assertThrows(DataException.class, () -> toFull.apply(
+                toDelta.apply(event(false, "u", row(2), copy(row(2)).put("name", "x"), 2, 4))));
+        Map<String, Object> truncate = ChangeEvents.toMap(envelope("t", null, null, 5));
+        Map<?, ?> out = (Map<?, ?>) toFull.apply(toDelta.apply(record(null, null, null, truncate, 5))).value();
+        assertTrue(Values.deepEquals(truncate, out), String.valueOf(out));
+        assertThrows(DataException.class, () -> toFull.apply(
+                toDelta.apply(event(false, "u", row(1), copy(row(1)).put("name", "x"), 1, 6))));
     }
 
     @Test
