@@ -13,6 +13,7 @@ import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.json.RowJson;
 import io.connectdelta.transforms.state.MemoryStateStore;
+import io.connectdelta.transforms.reselect.SourceRowFetcher;
 import io.connectdelta.transforms.state.MissingStateResolver;
 import io.connectdelta.transforms.state.RocksDbStateStore;
 import io.connectdelta.transforms.state.StateStore;
@@ -31,11 +32,9 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import java.nio.file.Paths;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -61,7 +60,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     public static final String MISSING_PASS = "pass";
     public static final String MISSING_RESELECT = "reselect";
 
-    public static final ConfigDef CONFIG_DEF = definePlaceholder(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = SourceRowFetcher.addConfig(definePlaceholder(new ConfigDef()
             .define(STATE_STORE_CONFIG, ConfigDef.Type.STRING, STORE_MEMORY,
                     ConfigDef.ValidString.in(STORE_MEMORY, STORE_ROCKSDB), ConfigDef.Importance.HIGH,
                     "Where the last known full row of each key is kept. 'memory': in the task's heap, at most "
@@ -82,7 +81,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
                             + "its " + Formats.FORMAT_HEADER + " header. 'reselect': read the current row from the "
                             + "source database, with the same connection.* keys as the Reselect transform; the "
                             + "event's own values are laid over it (delta), and when the row no longer exists the "
-                            + "event is forwarded unchanged."));
+                            + "event is forwarded unchanged.")), false);
 
     private static final String PURPOSE = "restoring full events";
     private static final String UNKNOWN_SCHEMA = "the row schema of the topic is not known yet";
@@ -94,7 +93,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     private MissingStateResolver resolver;
 
     public ToFull() {
-        this(null);
+        this(SourceRowFetcher::new);
     }
 
     /** With the resolver for {@code on.missing.state=reselect} made by {@code resolverFactory} from the config. */
@@ -117,18 +116,12 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             store = new MemoryStateStore(config.getInt(STATE_MAX_ENTRIES_CONFIG));
         }
         if (MISSING_RESELECT.equals(onMissingState)) {
-            resolver = resolverFactory != null ? resolverFactory.apply(props) : loadResolver(props);
+            if (config.getString(SourceRowFetcher.CONNECTION_URL) == null) {
+                throw new ConfigException(SourceRowFetcher.CONNECTION_URL, null,
+                        "is required when " + ON_MISSING_STATE_CONFIG + "=" + MISSING_RESELECT);
+            }
+            resolver = resolverFactory.apply(props);
         }
-    }
-
-    private static MissingStateResolver loadResolver(Map<String, ?> props) {
-        Iterator<MissingStateResolver.Provider> providers =
-                ServiceLoader.load(MissingStateResolver.Provider.class, ToFull.class.getClassLoader()).iterator();
-        if (!providers.hasNext()) {
-            throw new ConfigException(ON_MISSING_STATE_CONFIG, MISSING_RESELECT,
-                    "no re-select support (" + MissingStateResolver.Provider.class.getName() + ") is installed in this plugin");
-        }
-        return providers.next().create(props);
     }
 
     @Override

@@ -59,6 +59,14 @@ class ToastPlaceholderTest {
     }
 
     @Test
+    void schemalessBytesArriveAsBase64Text() {
+        String base64 = java.util.Base64.getEncoder().encodeToString(P.getBytes(StandardCharsets.UTF_8));
+        assertTrue(placeholder.matches(null, base64), "JsonConverter schemas.enable=false gives bytea as base64");
+        assertFalse(placeholder.matches(Schema.OPTIONAL_STRING_SCHEMA, base64),
+                "with a schema a text column holding that text is a real value");
+    }
+
+    @Test
     void hexPlaceholderGivesBytes() {
         ToastPlaceholder hex = ToastPlaceholder.of("hex:616263");
         assertEquals("abc", hex.text());
