@@ -213,15 +213,15 @@ public final class SourceRowFetcher implements MissingStateResolver {
         return query != null;
     }
 
-    /**
-     * The current row of the event's record, every column: see {@link #fetch(ChangeEvent, Schema, Collection)}.
-     */
     /** As {@link #fetch(ChangeEvent, Schema)}: ToFull re-selects the rows its state store does not hold. */
     @Override
     public Optional<Row> resolve(ChangeEvent event, Schema rowSchema) {
         return fetch(event, rowSchema);
     }
 
+    /**
+     * The current row of the event's record, every column: see {@link #fetch(ChangeEvent, Schema, Collection)}.
+     */
     public Optional<Row> fetch(ChangeEvent event, Schema rowSchema) {
         return fetch(event, rowSchema, null);
     }
