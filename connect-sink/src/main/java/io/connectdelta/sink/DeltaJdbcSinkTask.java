@@ -7,6 +7,7 @@ import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
+import io.connectdelta.sink.plan.TableNaming;
 import io.connectdelta.sink.writer.JdbcWriter;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -36,6 +37,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     private DeltaJdbcSinkConfig config;
     private ChangeEventReader reader;
+    private TableNaming naming;
     private JdbcWriter writer;
     private SinkTaskMetrics metrics;
     private List<SinkRecord> buffer = new ArrayList<>();
@@ -53,6 +55,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new DeltaJdbcSinkConfig(props);
         reader = new ChangeEventReader(config.placeholder());
+        naming = new TableNaming(config.collectionNameFormat());
         metrics = new SinkTaskMetrics();
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
         metrics.register(config.connectorName(), taskId);
@@ -133,7 +136,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         for (SinkRecord record : records) {
             next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
         }
-        PlanBuilder builder = new PlanBuilder(config);
+        PlanBuilder builder = new PlanBuilder(config, naming);
         List<ChangeEvent> planned = new ArrayList<>();
         for (SinkRecord record : records) {
             try {
@@ -158,7 +161,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             LOG.debug("A batched write failed ({}); applying its {} events one by one", e.getMessage(), planned.size());
             List<FlushPlan> units = new ArrayList<>(planned.size());
             for (ChangeEvent event : planned) {
-                PlanBuilder single = new PlanBuilder(config);
+                PlanBuilder single = new PlanBuilder(config, naming);
                 single.add(event);
                 units.add(single.take());
             }

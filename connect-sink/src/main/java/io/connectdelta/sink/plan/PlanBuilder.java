@@ -30,8 +30,13 @@ public final class PlanBuilder {
     private FlushPlan plan;
 
     public PlanBuilder(DeltaJdbcSinkConfig config) {
+        this(config, new TableNaming(config.collectionNameFormat()));
+    }
+
+    /** A builder sharing {@code naming} (which remembers the tables of topics) with others. */
+    public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming) {
         this.config = config;
-        this.naming = new TableNaming(config.collectionNameFormat());
+        this.naming = naming;
         this.plan = newPlan();
     }
 
