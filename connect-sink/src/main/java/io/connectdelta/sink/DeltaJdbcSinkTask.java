@@ -106,6 +106,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 writeBuffer();
             }
         }
+        // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put fails
+        // the task as it must.
+        writeBuffer();
     }
 
     @Override
