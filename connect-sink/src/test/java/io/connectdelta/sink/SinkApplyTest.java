@@ -364,4 +364,27 @@ class SinkApplyTest {
         }
         assertFullRow(Items.row(db, table, 2), 2);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void metricsAreAStandardMBeanPerTask(String kind) throws Exception {
+        TestDatabase db = db(kind);
+        String table = Items.create(db, "jmx");
+        TestDeltaEncoder e = Items.encoder(table);
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = io.connectdelta.sink.metrics.SinkTaskMetrics.objectName("apply-" + table, 0);
+        try (TaskHarness task = task(db, table, Map.of("missing.row.mode", "skip"))) {
+            task.putAndCommit(insertOf("full", e, 1), e.deltaUpdate(1, "qty", 2), e.deltaUpdate(2, "qty", 2),
+                    e.tombstone(e.row("id", 1)));
+            assertEquals(4L, server.getAttribute(name, "RecordsApplied"));
+            assertEquals(2L, server.getAttribute(name, "DeltaRecordsApplied"));
+            assertEquals(1L, server.getAttribute(name, "TombstonesApplied"));
+            assertEquals(1L, server.getAttribute(name, "MissingRowsSkipped"));
+            assertTrue((Long) server.getAttribute(name, "ColumnsWritten") > 0);
+            assertTrue((Long) server.getAttribute(name, "ColumnsSkipped") > 0, "partial updates skip columns");
+            assertTrue((Long) server.getAttribute(name, "BatchesExecuted") > 0);
+            assertTrue(((String) server.getAttribute(name, "RecordsAppliedByShapeAndOp")).contains("delta.u=2"));
+        }
+        assertTrue(!server.isRegistered(name), "unregistered when the task stops");
+    }
 }
