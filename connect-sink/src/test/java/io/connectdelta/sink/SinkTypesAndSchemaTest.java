@@ -230,4 +230,32 @@ class SinkTypesAndSchemaTest {
         assertEquals(9, ((Number) rows.get(0).get("plain")).intValue());
         assertEquals(1, TaskHarness.query(db, "SELECT COUNT(*) AS n FROM victim").size(), "victim table survives");
     }
+
+    @org.junit.jupiter.api.Test
+    void postgresEnumUuidInetAndArrayColumnsOfAnExistingTable() {
+        postgres.execute("CREATE TYPE mood AS ENUM ('happy', 'sad')",
+                "CREATE TABLE pgtypes (id INT PRIMARY KEY, m mood, u UUID, ip INET, nums BIGINT[], doc JSON)");
+        Schema row = SchemaBuilder.struct().name("pgtypes").field("id", Schema.INT32_SCHEMA)
+                .field("m", SchemaBuilder.string().name("io.debezium.data.Enum").optional().build())
+                .field("u", SchemaBuilder.string().name("io.debezium.data.Uuid").optional().build())
+                .field("ip", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("nums", SchemaBuilder.array(Schema.INT64_SCHEMA).optional().build())
+                .field("doc", SchemaBuilder.string().name("io.debezium.data.Json").optional().build())
+                .build();
+        TestDeltaEncoder e = new TestDeltaEncoder("pgtypes", "pgtypes", KEY, row);
+        try (TaskHarness task = task(postgres, "pgtypes", Map.of("schema.evolution", "none"))) {
+            task.putAndCommit(e.full("c", null, e.row("id", 1, "m", "happy", "u", "0b4ab6a6-5bb3-4b3f-9d0c-3f5f4ad2b7c1",
+                    "ip", "10.0.0.1", "nums", List.of(1L, 2L), "doc", "{\"a\":{\"b\":1}}")));
+            task.putAndCommit(e.patch("u", e.row("id", 1), "[{\"op\":\"replace\",\"path\":\"/m\",\"value\":\"sad\"},"
+                    + "{\"op\":\"add\",\"path\":\"/nums/-\",\"value\":3},"
+                    + "{\"op\":\"replace\",\"path\":\"/doc/a/b\",\"value\":2}]"));
+        }
+        Map<String, Object> result = TaskHarness.query(postgres,
+                "SELECT m::text AS m, u::text AS u, host(ip) AS ip, nums, doc::text AS doc FROM pgtypes").get(0);
+        assertEquals("sad", result.get("m"));
+        assertEquals("0b4ab6a6-5bb3-4b3f-9d0c-3f5f4ad2b7c1", result.get("u"));
+        assertEquals("10.0.0.1", result.get("ip"));
+        assertEquals(List.of(1L, 2L, 3L), Items.list(result.get("nums")));
+        assertEquals(Items.json("{\"a\":{\"b\":2}}"), Items.json(result.get("doc")), "a json (not jsonb) column");
+    }
 }

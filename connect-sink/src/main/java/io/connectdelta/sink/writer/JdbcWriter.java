@@ -78,7 +78,9 @@ public final class JdbcWriter implements AutoCloseable {
     }
 
     private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed() || !connection.isValid(5)) {
+        // No validity probe per write (a round trip): a broken connection fails the write as a transient error,
+        // which closes it, and the retry reconnects here.
+        if (connection == null || connection.isClosed()) {
             closeConnection();
             connection = connect(config, dialect);
             connection.setAutoCommit(false);
