@@ -1,9 +1,9 @@
 package io.connectdelta.sink;
 
+import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
-import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The connector in a real Connect worker, created and checked through the REST API. */
 class DeltaJdbcSinkConnectorTest {
     static EmbeddedConnectCluster connect;
+    static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
     static final JsonConverter KEYS = converter(true);
@@ -43,8 +44,9 @@ class DeltaJdbcSinkConnectorTest {
 
     @BeforeAll
     static void start() {
-        postgres = TestDatabases.postgres().createDatabase("sink_connector");
-        mariadb = TestDatabases.mariadb().createDatabase("sink_connector");
+        databases = DatabasePair.create("sink_connector");
+        postgres = databases.postgres();
+        mariadb = databases.mariadb();
         Map<String, String> worker = new HashMap<>();
         worker.put("offset.flush.interval.ms", "500");
         worker.put("key.converter", JsonConverter.class.getName());
@@ -133,7 +135,7 @@ class DeltaJdbcSinkConnectorTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mariadb"})
     void appliesEveryShapeProducedAsJson(String kind) throws InterruptedException {
-        TestDatabase db = kind.equals("postgresql") ? postgres : mariadb;
+        TestDatabase db = databases.of(kind);
         String table = Items.create(db, "rest");
         connect.kafka().createTopic(table, 1);
         TestDeltaEncoder e = Items.encoder(table);

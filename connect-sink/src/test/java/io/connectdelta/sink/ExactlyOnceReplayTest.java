@@ -1,10 +1,10 @@
 package io.connectdelta.sink;
 
+import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
-import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -27,17 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * non-idempotent JSON Patch array append.
  */
 class ExactlyOnceReplayTest {
+    static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
 
     @BeforeAll
     static void databases() {
-        postgres = TestDatabases.postgres().createDatabase("sink_eos");
-        mariadb = TestDatabases.mariadb().createDatabase("sink_eos");
+        databases = DatabasePair.create("sink_eos");
+        postgres = databases.postgres();
+        mariadb = databases.mariadb();
     }
 
     static TestDatabase db(String kind) {
-        return kind.equals("postgresql") ? postgres : mariadb;
+        return databases.of(kind);
     }
 
     static List<SinkRecord> history(TestDeltaEncoder e) {

@@ -3,11 +3,11 @@ package io.connectdelta.sink;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
-import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,13 +35,15 @@ class RandomizedModelTest {
     static final List<String> COLUMNS = List.of("name", "qty", "note", "tags");
     static final String PLACEHOLDER = "__debezium_unavailable_value";
     static final ObjectMapper JSON = new ObjectMapper();
+    static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
 
     @BeforeAll
     static void databases() {
-        postgres = TestDatabases.postgres().createDatabase("sink_random");
-        mariadb = TestDatabases.mariadb().createDatabase("sink_random");
+        databases = DatabasePair.create("sink_random");
+        postgres = databases.postgres();
+        mariadb = databases.mariadb();
     }
 
     static Stream<Arguments> cases() {
@@ -58,7 +60,7 @@ class RandomizedModelTest {
     @ParameterizedTest(name = "{0} {1} seed {2}")
     @MethodSource("cases")
     void targetEqualsModel(String kind, String encoding, long seed) {
-        TestDatabase db = kind.equals("postgresql") ? postgres : mariadb;
+        TestDatabase db = databases.of(kind);
         String table = Items.create(db, "rnd");
         TestDeltaEncoder e = Items.encoder(table);
         Random random = new Random(seed);

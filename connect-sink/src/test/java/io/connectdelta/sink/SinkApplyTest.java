@@ -1,10 +1,10 @@
 package io.connectdelta.sink;
 
+import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
-import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -28,17 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every event shape and op applied by the task to real PostgreSQL and MariaDB, checked in the tables. */
 class SinkApplyTest {
+    static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
 
     @BeforeAll
     static void databases() {
-        postgres = TestDatabases.postgres().createDatabase("sink_apply");
-        mariadb = TestDatabases.mariadb().createDatabase("sink_apply");
-    }
-
-    static Stream<TestDatabase> databases_() {
-        return Stream.of(postgres, mariadb);
+        databases = DatabasePair.create("sink_apply");
+        postgres = databases.postgres();
+        mariadb = databases.mariadb();
     }
 
     static Stream<Arguments> dbAndShape() {
@@ -52,11 +50,11 @@ class SinkApplyTest {
     }
 
     static Stream<String> dbs() {
-        return Stream.of("postgresql", "mariadb");
+        return DatabasePair.kinds();
     }
 
     static TestDatabase db(String kind) {
-        return kind.equals("postgresql") ? postgres : mariadb;
+        return databases.of(kind);
     }
 
     static TaskHarness task(TestDatabase db, String topic, Map<String, String> overrides) {

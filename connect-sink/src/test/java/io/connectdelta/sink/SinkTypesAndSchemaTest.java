@@ -1,10 +1,10 @@
 package io.connectdelta.sink;
 
+import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
-import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -41,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Logical types, schema evolution and hostile identifiers on real PostgreSQL and MariaDB. */
 class SinkTypesAndSchemaTest {
+    static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
 
@@ -81,16 +82,17 @@ class SinkTypesAndSchemaTest {
 
     @BeforeAll
     static void databases() {
-        postgres = TestDatabases.postgres().createDatabase("sink_types");
-        mariadb = TestDatabases.mariadb().createDatabase("sink_types");
+        databases = DatabasePair.create("sink_types");
+        postgres = databases.postgres();
+        mariadb = databases.mariadb();
     }
 
     static Stream<String> dbs() {
-        return Stream.of("postgresql", "mariadb");
+        return DatabasePair.kinds();
     }
 
     static TestDatabase db(String kind) {
-        return kind.equals("postgresql") ? postgres : mariadb;
+        return databases.of(kind);
     }
 
     static TaskHarness task(TestDatabase db, String topic, Map<String, String> overrides) {

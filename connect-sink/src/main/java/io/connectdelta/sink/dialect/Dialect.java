@@ -121,6 +121,15 @@ public interface Dialect {
     /** Database-specific transient errors beyond the standard SQLStates. */
     boolean isTransientState(SQLException error);
 
+    /** {@code identifier} between {@code quote} characters, the quote doubled inside; NUL is refused. */
+    static String quoteWith(char quote, String identifier) {
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("An identifier cannot contain NUL: " + identifier);
+        }
+        String q = String.valueOf(quote);
+        return q + identifier.replace(q, q + q) + q;
+    }
+
     /** The SQLState of the first cause that has one (for error messages). */
     static String sqlState(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -180,22 +180,23 @@ public final class TestDeltaEncoder {
     /** A JSON Patch event with the given RFC 6902 text (null for deletes). */
     public SinkRecord patch(String op, Struct keyRow, String patchJson) {
         Struct key = key(keyRow);
-        Struct keyCopy = new Struct(this.patch.field("key").schema());
-        for (Field field : keySchema.fields()) {
-            keyCopy.put(field.name(), key.get(field.name()));
-        }
-        Struct value = new Struct(this.patch).put("key", keyCopy).put("patch", patchJson).put("source", source())
+        Struct value = new Struct(this.patch).put("key", carriedKey(this.patch, key)).put("patch", patchJson).put("source", source())
                 .put("op", op).put("ts_ms", 1_700_000_000_001L);
         return record(key, this.patch, value, "json-patch");
     }
 
+    /** The key as the value's optional {@code key} field of {@code envelope} carries it. */
+    private Struct carriedKey(Schema envelope, Struct key) {
+        Struct carried = new Struct(envelope.field("key").schema());
+        for (Field field : keySchema.fields()) {
+            carried.put(field.name(), key.get(field.name()));
+        }
+        return carried;
+    }
+
     public SinkRecord idOnlyEvent(String op, Struct keyRow) {
         Struct key = key(keyRow);
-        Struct keyCopy = new Struct(idOnly.field("key").schema());
-        for (Field field : keySchema.fields()) {
-            keyCopy.put(field.name(), key.get(field.name()));
-        }
-        Struct value = new Struct(idOnly).put("key", keyCopy).put("source", source()).put("op", op)
+        Struct value = new Struct(idOnly).put("key", carriedKey(idOnly, key)).put("source", source()).put("op", op)
                 .put("ts_ms", 1_700_000_000_001L);
         return record(key, idOnly, value, "id-only");
     }

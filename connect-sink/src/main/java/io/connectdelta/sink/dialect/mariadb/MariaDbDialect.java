@@ -40,10 +40,7 @@ public final class MariaDbDialect implements Dialect {
 
     @Override
     public String quote(String identifier) {
-        if (identifier.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("An identifier cannot contain NUL: " + identifier);
-        }
-        return '`' + identifier.replace("`", "``") + '`';
+        return Dialect.quoteWith('`', identifier);
     }
 
     @Override

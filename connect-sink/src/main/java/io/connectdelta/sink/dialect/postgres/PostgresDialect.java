@@ -30,10 +30,7 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String quote(String identifier) {
-        if (identifier.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("An identifier cannot contain NUL: " + identifier);
-        }
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return Dialect.quoteWith('"', identifier);
     }
 
     @Override
