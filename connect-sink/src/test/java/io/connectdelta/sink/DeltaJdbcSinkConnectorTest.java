@@ -2,6 +2,7 @@ package io.connectdelta.sink;
 
 import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
+import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -86,17 +87,10 @@ class DeltaJdbcSinkConnectorTest {
     }
 
     static Map<String, String> connectorConfig(TestDatabase db, String topic) {
-        Map<String, String> config = new HashMap<>();
-        config.put("name", "connector-for-" + topic);
+        Map<String, String> config = new HashMap<>(TaskHarness.baseConfig(db, "connector-for-" + topic));
         config.put("connector.class", DeltaJdbcSinkConnector.class.getName());
         config.put("tasks.max", "1");
         config.put("topics", topic);
-        config.put("connection.url", db.jdbcUrl());
-        config.put("connection.username", db.user());
-        config.put("connection.password", db.password());
-        config.put("delete.enabled", "true");
-        config.put("max.retries", "1");
-        config.put("retry.backoff.ms", "100");
         return config;
     }
 

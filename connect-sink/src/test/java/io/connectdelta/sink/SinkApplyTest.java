@@ -385,4 +385,26 @@ class SinkApplyTest {
         }
         assertTrue(!server.isRegistered(name), "unregistered when the task stops");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void deltasOverRareColumnSetsShareOneBatch(String kind) {
+        TestDatabase db = db(kind);
+        String table = Items.create(db, "rare");
+        TestDeltaEncoder e = Items.encoder(table);
+        try (TaskHarness task = task(db, table, Map.of())) {
+            task.putAndCommit(insertOf("full", e, 1), insertOf("full", e, 2), insertOf("full", e, 3));
+            long batches = task.task().metrics().getBatchesExecuted();
+            task.putAndCommit(e.deltaUpdate(1, "qty", 1), e.deltaUpdate(2, "name", null),
+                    e.deltaUpdate(3, "note", "x", "qty", 3));
+            assertEquals(batches + 1, task.task().metrics().getBatchesExecuted(), "three column sets, one round trip");
+        }
+        assertEquals(1, ((Number) Items.row(db, table, 1).get("qty")).intValue());
+        assertEquals("n1", Items.row(db, table, 1).get("name"));
+        assertNull(Items.row(db, table, 2).get("name"));
+        assertEquals(5, ((Number) Items.row(db, table, 2).get("qty")).intValue());
+        assertEquals("x", Items.row(db, table, 3).get("note"));
+        assertEquals(3, ((Number) Items.row(db, table, 3).get("qty")).intValue());
+        assertEquals("n3", Items.row(db, table, 3).get("name"));
+    }
 }

@@ -37,6 +37,8 @@ import java.util.Properties;
 public final class JdbcWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
     private static final long MAX_BACKOFF_MS = 60_000L;
+    /** Column sets with fewer rows than this in a round share one flagged statement. */
+    private static final int RARE_GROUP_SIZE = 4;
 
     /** Decides about a unit that failed for a reason other than a transient one: report it, or throw. */
     @FunctionalInterface
@@ -216,6 +218,7 @@ public final class JdbcWriter implements AutoCloseable {
         for (SqlStatement statement : round) {
             groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
         }
+        shareStatementAmongRareColumnSets(table, groups);
         List<RowWrite> missing = new ArrayList<>();
         int batchSize = config.batchSize();
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
@@ -245,6 +248,29 @@ public final class JdbcWriter implements AutoCloseable {
             }
         }
         return missing;
+    }
+
+    /**
+     * Partial updates over a column set that few rows share would go nearly one per round trip: those rows share one
+     * statement with per-column "is set" flags instead (see docs/sink.md, Batching).
+     */
+    private void shareStatementAmongRareColumnSets(TableInfo table, Map<String, List<SqlStatement>> groups) {
+        List<RowWrite> rare = new ArrayList<>();
+        List<String> rareSql = new ArrayList<>();
+        for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
+            List<SqlStatement> members = group.getValue();
+            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(m -> StatementFactory.isPlainUpdate(m.write()))) {
+                rareSql.add(group.getKey());
+                members.forEach(m -> rare.add(m.write()));
+            }
+        }
+        if (rareSql.size() < 2) {
+            return;
+        }
+        rareSql.forEach(groups::remove);
+        for (SqlStatement statement : statements.flaggedUpdates(table, rare)) {
+            groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
+        }
     }
 
     @FunctionalInterface

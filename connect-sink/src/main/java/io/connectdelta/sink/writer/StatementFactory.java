@@ -64,6 +64,57 @@ final class StatementFactory {
         return new SqlStatement(sql.toString(), params, write);
     }
 
+    /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
+    static boolean isPlainUpdate(RowWrite write) {
+        if (write.kind() != WriteKind.UPDATE) {
+            return false;
+        }
+        for (ColumnChange change : write.columns().values()) {
+            if (!change.isPlainValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One statement shape for plain UPDATEs over different column sets: every column of their union is assigned
+     * {@code CASE WHEN <is set> THEN <value> ELSE <itself> END}, so a column a row does not change keeps its value.
+     */
+    List<SqlStatement> flaggedUpdates(TableInfo table, List<RowWrite> writes) {
+        java.util.Set<String> union = new java.util.HashSet<>();
+        writes.forEach(w -> union.addAll(w.columns().keySet()));
+        List<ColumnInfo> columns = new ArrayList<>();
+        for (RowWrite write : writes) {
+            for (String name : write.columns().keySet()) {
+                column(table, name, write);
+            }
+        }
+        for (ColumnInfo info : table.columns().values()) {
+            if (union.contains(info.name())) {
+                columns.add(info);
+            }
+        }
+        StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
+        for (int i = 0; i < columns.size(); i++) {
+            String quoted = dialect.quote(columns.get(i).name());
+            set.append(i == 0 ? "" : ", ").append(quoted).append(" = CASE WHEN ? THEN ? ELSE ").append(quoted)
+                    .append(" END");
+        }
+        List<SqlStatement> statements = new ArrayList<>(writes.size());
+        for (RowWrite write : writes) {
+            List<Object> params = new ArrayList<>();
+            for (ColumnInfo info : columns) {
+                ColumnChange change = write.columns().get(info.name());
+                params.add(change != null);
+                params.add(change == null ? null : bindable(change.base(), info));
+            }
+            String sql = set + where(table, write, params);
+            statements.add(new SqlStatement(sql, params, write));
+        }
+        return statements;
+    }
+
     private SqlStatement insert(TableInfo table, RowWrite write, WriteKind kind) {
         List<Object> params = new ArrayList<>();
         List<String> keys = new ArrayList<>();

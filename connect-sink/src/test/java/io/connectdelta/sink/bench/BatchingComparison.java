@@ -20,10 +20,11 @@ import java.util.Random;
  *   <li>flagged: one fixed-shape statement {@code SET c = CASE WHEN ? THEN ? ELSE c END ...} in one batch;</li>
  *   <li>and, for reference, one round trip per row.</li>
  * </ol>
- * Usage: java -cp ... io.connectdelta.sink.bench.BatchingComparison [rows] [maxColumnsPerDelta]
+ * Usage: java -cp ... io.connectdelta.sink.bench.BatchingComparison [rows] [maxColumnsPerDelta] [rowsPerTransaction]
  */
 public final class BatchingComparison {
     private static final int COLUMNS = 10;
+    private static final int RARE = 4;
 
     private record Delta(int id, BitSet columns, int[] values) {
     }
@@ -31,6 +32,7 @@ public final class BatchingComparison {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int maxColumns = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int chunk = args.length > 2 ? Integer.parseInt(args[2]) : rows;
         for (TestDatabase server : List.of(TestDatabases.postgres(), TestDatabases.mariadb())) {
             TestDatabase db = server.createDatabase("bench");
             String url = db.jdbcUrl() + (db.isPostgres() ? "?reWriteBatchedInserts=true" : "");
@@ -53,28 +55,49 @@ public final class BatchingComparison {
                 }
                 long sets = deltas.stream().map(Delta::columns).distinct().count();
                 // Warm up, then alternate the order of the measured runs.
-                grouped(c, deltas.subList(0, rows / 4));
+                grouped(c, deltas.subList(0, rows / 4), 0);
                 flagged(c, deltas.subList(0, rows / 4));
                 List<Double> groupedRates = new ArrayList<>();
                 List<Double> flaggedRates = new ArrayList<>();
+                List<Double> hybridRates = new ArrayList<>();
+                Strategy grouped = (conn, part) -> grouped(conn, part, 0);
+                Strategy hybrid = (conn, part) -> grouped(conn, part, RARE);
+                Strategy flagged = BatchingComparison::flagged;
                 for (int run = 0; run < 3; run++) {
                     if (run % 2 == 0) {
-                        groupedRates.add(grouped(c, deltas));
-                        flaggedRates.add(flagged(c, deltas));
+                        groupedRates.add(inChunks(c, deltas, chunk, grouped));
+                        flaggedRates.add(inChunks(c, deltas, chunk, flagged));
+                        hybridRates.add(inChunks(c, deltas, chunk, hybrid));
                     } else {
-                        flaggedRates.add(flagged(c, deltas));
-                        groupedRates.add(grouped(c, deltas));
+                        hybridRates.add(inChunks(c, deltas, chunk, hybrid));
+                        flaggedRates.add(inChunks(c, deltas, chunk, flagged));
+                        groupedRates.add(inChunks(c, deltas, chunk, grouped));
                     }
                 }
                 double single = perRow(c, deltas.subList(0, Math.min(rows, 5_000)));
-                System.out.printf("%s: %d deltas, 1-%d of %d columns, %d distinct column sets%n", db.kind(), rows,
-                        maxColumns, COLUMNS, sets);
+                System.out.printf("%s: %d deltas in transactions of %d, 1-%d of %d columns, %d distinct column sets%n",
+                        db.kind(), rows, chunk, maxColumns, COLUMNS, sets);
                 System.out.printf("  grouped by column set : %s rows/s%n", groupedRates);
                 System.out.printf("  fixed shape + flags   : %s rows/s%n", flaggedRates);
+                System.out.printf("  grouped, sets < %d rows flagged: %s rows/s%n", RARE, hybridRates);
                 System.out.printf("  one round trip per row: %.0f rows/s%n", single);
             }
         }
         System.exit(0);
+    }
+
+    @FunctionalInterface
+    private interface Strategy {
+        double apply(Connection c, List<Delta> deltas) throws SQLException;
+    }
+
+    /** Rows per second over all chunks, each chunk one transaction (like one put of the sink). */
+    private static double inChunks(Connection c, List<Delta> deltas, int chunk, Strategy strategy) throws SQLException {
+        long start = System.nanoTime();
+        for (int from = 0; from < deltas.size(); from += chunk) {
+            strategy.apply(c, deltas.subList(from, Math.min(deltas.size(), from + chunk)));
+        }
+        return rate(deltas.size(), start);
     }
 
     private static void setUp(Connection c, int rows) throws SQLException {
@@ -103,11 +126,17 @@ public final class BatchingComparison {
         c.commit();
     }
 
-    private static double grouped(Connection c, List<Delta> deltas) throws SQLException {
+    /** Grouped by column set; groups smaller than {@code rare} rows go through one flagged statement. */
+    private static double grouped(Connection c, List<Delta> deltas, int rare) throws SQLException {
         long start = System.nanoTime();
         Map<BitSet, List<Delta>> groups = new LinkedHashMap<>();
         for (Delta d : deltas) {
             groups.computeIfAbsent(d.columns(), k -> new ArrayList<>()).add(d);
+        }
+        List<Delta> stragglers = new ArrayList<>();
+        groups.values().removeIf(g -> g.size() < rare && stragglers.addAll(g));
+        if (!stragglers.isEmpty()) {
+            flaggedBatch(c, stragglers);
         }
         for (Map.Entry<BitSet, List<Delta>> group : groups.entrySet()) {
             StringBuilder sql = new StringBuilder("UPDATE bench SET ");
@@ -135,6 +164,12 @@ public final class BatchingComparison {
 
     private static double flagged(Connection c, List<Delta> deltas) throws SQLException {
         long start = System.nanoTime();
+        flaggedBatch(c, deltas);
+        c.commit();
+        return rate(deltas.size(), start);
+    }
+
+    private static void flaggedBatch(Connection c, List<Delta> deltas) throws SQLException {
         StringBuilder sql = new StringBuilder("UPDATE bench SET ");
         for (int k = 0; k < COLUMNS; k++) {
             sql.append(k == 0 ? "" : ", ").append('c').append(k).append(" = CASE WHEN ? THEN ? ELSE c").append(k)
@@ -156,8 +191,6 @@ public final class BatchingComparison {
             }
             p.executeBatch();
         }
-        c.commit();
-        return rate(deltas.size(), start);
     }
 
     private static double perRow(Connection c, List<Delta> deltas) throws SQLException {
