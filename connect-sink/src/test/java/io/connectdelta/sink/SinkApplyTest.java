@@ -324,7 +324,8 @@ class SinkApplyTest {
                         insertOf("full", e, 1),
                         e.deltaUpdate(1, "qty", 1, "name", "x"),
                         e.deltaUpdate(1, "qty", 2, "note", null),
-                        e.patch("u", e.row("id", 1), "[{\"op\":\"add\",\"path\":\"/tags/-\",\"value\":\"z\"}]"),
+                        e.patch("u", e.row("id", 1), "[{\"op\":\"add\",\"path\":\"/tags/-\",\"value\":\"z\"},"
+                                + "{\"op\":\"replace\",\"path\":\"/doc/address/city\",\"value\":\"Genf\"}]"),
                         insertOf("full", e, 2),
                         e.tombstone(e.row("id", 2)),
                         e.full("c", null, e.row("id", 2, "name", "again")),
@@ -336,6 +337,7 @@ class SinkApplyTest {
             assertEquals(2, ((Number) one.get("qty")).intValue(), reduce);
             assertNull(one.get("note"), reduce);
             assertEquals(List.of("a", "b", "z"), one.get("tags"), reduce);
+            assertEquals(json("{\"address\":{\"city\":\"Genf\",\"zip\":\"3000\"},\"list\":[1]}"), one.get("doc"), reduce);
             Map<String, Object> two = Items.row(db, table, 2);
             assertEquals("again", two.get("name"), reduce);
             assertNull(two.get("qty"), "the delete in between removed the old row: " + reduce);
@@ -406,5 +408,44 @@ class SinkApplyTest {
         assertEquals("x", Items.row(db, table, 3).get("note"));
         assertEquals(3, ((Number) Items.row(db, table, 3).get("qty")).intValue());
         assertEquals("n3", Items.row(db, table, 3).get("name"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void schemalessEventsOfEveryShape(String kind) {
+        TestDatabase db = db(kind);
+        String table = Items.create(db, "schemaless");
+        Map<String, Object> key = Map.of("id", 1);
+        Map<String, Object> after = new java.util.LinkedHashMap<>();
+        after.put("id", 1);
+        after.put("name", "one");
+        after.put("qty", 5);
+        after.put("doc", "{\"a\":1}");
+        after.put("tags", List.of("a"));
+        after.put("price", 12.5);
+        Map<String, Object> full = new java.util.HashMap<>();
+        full.put("before", null);
+        full.put("after", after);
+        full.put("op", "c");
+        Map<String, Object> deltaAfter = new java.util.HashMap<>(Map.of("id", 1, "qty", 6));
+        deltaAfter.put("note", null);
+        Map<String, Object> delta = Map.of("after", deltaAfter, "changed", List.of("qty", "note"), "op", "u");
+        Map<String, Object> patch = Map.of("key", key, "op", "u",
+                "patch", "[{\"op\":\"add\",\"path\":\"/tags/-\",\"value\":\"b\"},"
+                        + "{\"op\":\"replace\",\"path\":\"/doc/a\",\"value\":2}]");
+        List<SinkRecord> records = new ArrayList<>();
+        long offset = 0;
+        for (Map<String, Object> value : List.of(full, delta, patch)) {
+            records.add(new SinkRecord(table, 0, null, key, null, value, offset++));
+        }
+        try (TaskHarness task = task(db, table, Map.of())) {
+            task.putAndCommit(records);
+        }
+        Map<String, Object> row = Items.row(db, table, 1);
+        assertEquals("one", row.get("name"));
+        assertEquals(6, ((Number) row.get("qty")).intValue());
+        assertEquals(List.of("a", "b"), row.get("tags"));
+        assertEquals(json("{\"a\":2}"), row.get("doc"));
+        assertEquals(new BigDecimal("12.50"), row.get("price"));
     }
 }

@@ -49,6 +49,10 @@ public final class ValueConverter {
         if (value.value() instanceof JsonNode) {
             return fromJson((JsonNode) value.value(), column);
         }
+        if (value.schema() == null && column != null) {
+            // Schemaless records (JsonConverter without schemas) carry JSON types: convert by the column's type.
+            return fromJson(JSON.valueToTree(value.value()), column);
+        }
         Object converted = fromConnect(value.schema(), value.value());
         if (column != null && column.isJson() && !(converted instanceof String)) {
             return toJsonText(value);
@@ -132,7 +136,7 @@ public final class ValueConverter {
             return plainJson(node);
         }
         if (column.isJson()) {
-            return node.toString();
+            return jsonText(node);
         }
         switch (column.jdbcType()) {
             case Types.BIT:
@@ -171,6 +175,24 @@ public final class ValueConverter {
             default:
                 return plainJson(node);
         }
+    }
+
+    /**
+     * The JSON text for a json column. A text holding a JSON object or array is that JSON (Debezium sends json
+     * columns as text, and so do rows converted to JSON); any other node is itself the value.
+     */
+    private static String jsonText(JsonNode node) {
+        if (node.isTextual()) {
+            String text = node.asText().trim();
+            if (text.startsWith("{") || text.startsWith("[")) {
+                try {
+                    return JSON.readTree(text).toString();
+                } catch (Exception notJson) {
+                    return node.toString();
+                }
+            }
+        }
+        return node.toString();
     }
 
     private static Object plainJson(JsonNode node) {

@@ -175,7 +175,9 @@ final class StatementFactory {
             editParams.add(bindable(change.base(), info));
             expression = "?";
         } else {
-            editParams.add(ValueConverter.toJsonText(change.base()));
+            // The known base value as the column would store it (JSON text for json columns).
+            Object base = ValueConverter.toJdbc(change.base(), info);
+            editParams.add(base == null || base instanceof String ? base : ValueConverter.toJsonText(change.base()));
             expression = dialect.jsonParameter(info);
         }
         for (ColumnEdit edit : change.edits()) {
