@@ -14,8 +14,10 @@ import java.util.List;
  * @param events   the data events to apply, in order
  * @param records  every record the unit consumed, data events and BEGIN/END markers alike (for offsets)
  * @param complete false only when the unit is part of a transaction that the overflow policy split
+ * @param completedNanos when the unit's last record arrived (System.nanoTime), for the commit latency metric
  */
-public record ApplyUnit(String xid, List<ChangeEvent> events, List<SinkRecord> records, boolean complete) {
+public record ApplyUnit(String xid, List<ChangeEvent> events, List<SinkRecord> records, boolean complete,
+                        long completedNanos) {
 
     public boolean isTransaction() {
         return xid != null;

@@ -89,9 +89,28 @@ public final class TransactionBuffer {
             }
         }
         track(entry);
+        stampIfComplete(entry);
         bufferedEvents++;
         bufferedBytes += entry.bytes;
         enforceBound();
+    }
+
+    /**
+     * Adds a data record that could not be read (it went to the DLQ): it still counts towards its transaction, so
+     * that the transaction completes, and towards the offsets, but there is nothing to apply.
+     */
+    public void addUnreadable(SinkRecord record, String xid) {
+        PendingRecord entry = new PendingRecord(record, null, 0);
+        if (xid == null || split.containsKey(xid)) {
+            entry.owner = null;
+            lone.add(entry);
+        } else {
+            PendingTransaction transaction = pending.computeIfAbsent(xid, PendingTransaction::new);
+            entry.owner = transaction;
+            transaction.events.add(entry);
+        }
+        track(entry);
+        stampIfComplete(entry);
     }
 
     /** Adds a BEGIN or END marker from the transaction topic. */
@@ -105,6 +124,7 @@ public final class TransactionBuffer {
                 split.remove(xid);
             }
             track(entry);
+            stampIfComplete(entry);
             return;
         }
         PendingTransaction transaction = pending.computeIfAbsent(xid, PendingTransaction::new);
@@ -120,6 +140,15 @@ public final class TransactionBuffer {
             }
         }
         track(entry);
+        stampIfComplete(entry);
+    }
+
+    private static void stampIfComplete(PendingRecord entry) {
+        long now = System.nanoTime();
+        entry.arrivedNanos = now;
+        if (entry.owner != null && entry.owner.completedNanos == 0 && entry.owner.isComplete()) {
+            entry.owner.completedNanos = now;
+        }
     }
 
     /**
@@ -241,23 +270,25 @@ public final class TransactionBuffer {
     private ApplyUnit handOut(PendingTransaction transaction, boolean complete) {
         List<PendingRecord> events = new ArrayList<>(transaction.events);
         // The source's order within the transaction, whatever the interleaving of topics and partitions.
-        events.sort(Comparator.comparingLong(e -> e.event.transaction().totalOrder()));
+        events.sort(Comparator.comparingLong(e -> e.event == null ? Long.MAX_VALUE : e.event.transaction().totalOrder()));
         List<ChangeEvent> changeEvents = new ArrayList<>(events.size());
         List<SinkRecord> records = new ArrayList<>();
         for (PendingRecord entry : events) {
-            changeEvents.add(entry.event);
+            if (entry.event != null) {
+                changeEvents.add(entry.event);
+            }
         }
         for (PendingRecord entry : transaction.allRecords()) {
             records.add(entry.record);
             remove(entry);
         }
-        return new ApplyUnit(transaction.xid, changeEvents, records, complete);
+        return new ApplyUnit(transaction.xid, changeEvents, records, complete, transaction.completedNanos);
     }
 
     private ApplyUnit handOutLone(PendingRecord entry) {
         remove(entry);
         List<ChangeEvent> events = entry.event == null ? List.of() : List.of(entry.event);
-        return new ApplyUnit(null, events, List.of(entry.record), true);
+        return new ApplyUnit(null, events, List.of(entry.record), true, entry.arrivedNanos);
     }
 
     private void remove(PendingRecord entry) {
@@ -330,6 +361,7 @@ public final class TransactionBuffer {
         final ChangeEvent event;
         final long bytes;
         PendingTransaction owner;
+        long arrivedNanos;
 
         PendingRecord(SinkRecord record, ChangeEvent event, long bytes) {
             this.record = record;
@@ -344,6 +376,8 @@ public final class TransactionBuffer {
         final List<PendingRecord> markers = new ArrayList<>();
         /** From END: how many data events to wait for; -1 until END has arrived. */
         long expectedEvents = -1;
+        /** When the last of its records arrived (System.nanoTime), 0 while incomplete. */
+        long completedNanos;
 
         PendingTransaction(String xid) {
             this.xid = xid;

@@ -3,16 +3,11 @@ package io.connectdelta.sink.transaction;
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.TransactionMarker;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,30 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TransactionBufferTest {
-    private static final String ACCOUNTS = "db.public.accounts";
-    private static final String TRANSFERS = "db.public.transfers";
-    private static final String TX_TOPIC = "db.transaction";
-
-    private static final Schema ROW = SchemaBuilder.struct().name("db.public.accounts.Value")
-            .field("id", Schema.INT32_SCHEMA).field("balance", Schema.INT64_SCHEMA).optional().build();
-    private static final Schema KEY = SchemaBuilder.struct().name("db.public.accounts.Key")
-            .field("id", Schema.INT32_SCHEMA).build();
-    private static final Schema TX = SchemaBuilder.struct().name("event.block")
-            .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
-            .field("data_collection_order", Schema.INT64_SCHEMA).optional().build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("db.public.accounts.Envelope")
-            .field("before", ROW).field("after", ROW).field("op", Schema.STRING_SCHEMA)
-            .field("transaction", TX).build();
-    private static final Schema COLLECTION = SchemaBuilder.struct().name("event.collection")
-            .field("data_collection", Schema.STRING_SCHEMA).field("event_count", Schema.INT64_SCHEMA).build();
-    private static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
-            .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
-            .field("event_count", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("data_collections", SchemaBuilder.array(COLLECTION).optional().build())
-            .field("ts_ms", Schema.INT64_SCHEMA).build();
+    private static final String ACCOUNTS = DebeziumTransactions.ACCOUNTS;
+    private static final String TRANSFERS = DebeziumTransactions.TRANSFERS;
+    private static final String TX_TOPIC = DebeziumTransactions.TX_TOPIC;
 
     private final ChangeEventReader reader = new ChangeEventReader();
-    private final Map<TopicPartition, Long> offsets = new HashMap<>();
+    private final DebeziumTransactions records = new DebeziumTransactions();
 
     private TransactionBuffer buffer(long maxEvents, OverflowPolicy policy) {
         Set<String> consumed = Set.of("public.accounts", "public.transfers");
@@ -55,31 +32,11 @@ class TransactionBufferTest {
     }
 
     private SinkRecord data(String topic, int partition, int id, String txId, long totalOrder) {
-        Struct after = new Struct(ROW).put("id", id).put("balance", 100L);
-        Struct value = new Struct(ENVELOPE).put("after", after).put("op", "u");
-        if (txId != null) {
-            value.put("transaction", new Struct(TX).put("id", txId).put("total_order", totalOrder)
-                    .put("data_collection_order", totalOrder));
-        }
-        return record(topic, partition, new Struct(KEY).put("id", id), ENVELOPE, value);
+        return records.data(topic, partition, id, 100L, txId, totalOrder);
     }
 
     private SinkRecord marker(String status, String txId, Map<String, Long> counts) {
-        Struct value = new Struct(MARKER).put("status", status).put("id", txId).put("ts_ms", 1L);
-        if (counts != null) {
-            List<Struct> collections = new ArrayList<>();
-            counts.forEach((name, count) -> collections.add(new Struct(COLLECTION).put("data_collection", name)
-                    .put("event_count", count)));
-            value.put("event_count", counts.values().stream().mapToLong(Long::longValue).sum());
-            value.put("data_collections", collections);
-        }
-        return record(TX_TOPIC, 0, null, MARKER, value);
-    }
-
-    private SinkRecord record(String topic, int partition, Object key, Schema schema, Struct value) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        long offset = offsets.merge(tp, 1L, Long::sum) - 1;
-        return new SinkRecord(topic, partition, key == null ? null : KEY, key, schema, value, offset);
+        return records.marker(status, txId, counts);
     }
 
     private void add(TransactionBuffer buffer, SinkRecord record) {
