@@ -118,7 +118,15 @@ final class ExamplePipeline implements AutoCloseable {
 
     /** Reads every example, fills in the databases (creating one target database per sink example). */
     List<Example> prepare(ConfigExamples files) {
+        return prepare(files, file -> true);
+    }
+
+    /** As {@link #prepare(ConfigExamples)}, for the examples whose file name the filter accepts. */
+    List<Example> prepare(ConfigExamples files, java.util.function.Predicate<String> filter) {
         for (String file : files.names()) {
+            if (!filter.test(file)) {
+                continue;
+            }
             Map<String, String> values = new HashMap<>(ConfigExamples.databaseValues("SOURCE", source));
             Set<String> placeholders = files.placeholders(file);
             Map<String, String> unresolved = new HashMap<>();
@@ -138,6 +146,11 @@ final class ExamplePipeline implements AutoCloseable {
             examples.add(new Example(file, files.connectorName(file), files.config(file, values), target));
         }
         return List.copyOf(examples);
+    }
+
+    /** Adds a connector that is not in config-examples/ (the demo's plain Debezium source, for comparison). */
+    void add(Example example) {
+        examples.add(example);
     }
 
     /**

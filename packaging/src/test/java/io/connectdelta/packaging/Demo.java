@@ -1,0 +1,162 @@
+package io.connectdelta.packaging;
+
+import io.connectdelta.testing.TestDatabase;
+import io.connectdelta.testing.TestDatabases;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo: the plugin folder in a Connect worker with an in-process Kafka broker and an embedded PostgreSQL (source
+ * and targets), the connectors of config-examples/ created through the REST API, a workload on the source table,
+ * and a summary. Run it with {@code mvn -B -q -pl packaging -am -Pdemo -DskipTests verify}.
+ */
+public final class Demo {
+
+    private static final int INITIAL_ROWS = 200;
+    private static final int TRANSACTIONS = 400;
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        say("Kafka Connect Delta demo");
+        say("plugin folder: " + PluginWorker.pluginFolder());
+        TestDatabase source = TestDatabases.postgres().createDatabase("cd_demo_source");
+        say("source database: " + source);
+        CustomersWorkload workload = new CustomersWorkload(7);
+        workload.createTable(source, INITIAL_ROWS);
+        say("created table customers with " + INITIAL_ROWS + " rows");
+
+        say("starting Kafka and a Connect worker (plugin.path = the plugin folder's parent) ...");
+        boolean allEqual = true;
+        try (PluginWorker worker = PluginWorker.start();
+             ExamplePipeline pipeline = new ExamplePipeline(worker, source, Demo::say)) {
+            // The demo needs PostgreSQL only: the MariaDB example runs in the end-to-end test.
+            List<ExamplePipeline.Example> examples = pipeline.prepare(ConfigExamples.inRepository(),
+                    file -> !file.contains("mariadb"));
+            pipeline.add(plainDebeziumSource(examples));
+
+            List<ExamplePipeline.Example> sources = pipeline.start(false);
+            List<ExamplePipeline.Example> sinks = pipeline.start(true);
+
+            say("running the workload: " + TRANSACTIONS + " transactions of 5 changes ...");
+            CustomersWorkload.Counts counts = workload.run(source, TRANSACTIONS, done -> {
+                if (done % 100 == 0) {
+                    say("  " + done + "/" + TRANSACTIONS + " transactions committed");
+                }
+            });
+            long lastCommit = System.nanoTime();
+            say("workload done: " + counts.inserts() + " inserts, " + counts.updates() + " updates, "
+                    + counts.deletes() + " deletes");
+
+            Map<String, String> lag = new LinkedHashMap<>();
+            Map<String, Boolean> equal = new LinkedHashMap<>();
+            for (ExamplePipeline.Example sink : sinks) {
+                String difference = pipeline.awaitTargetEqualsSource(sink, Duration.ofSeconds(120));
+                equal.put(sink.file(), difference == null);
+                lag.put(sink.file(), difference == null
+                        ? Duration.ofNanos(System.nanoTime() - lastCommit).toMillis() + " ms"
+                        : "not caught up: " + difference);
+            }
+
+            int expectedEvents = INITIAL_ROWS + counts.changeEvents();
+            say("");
+            say("==================== summary ====================");
+            say("events by shape (snapshot + workload = " + expectedEvents + " change events per source topic):");
+            long fullBytes = 0;
+            // Plain Debezium (full) first: the other shapes are compared with it.
+            for (ExamplePipeline.Example example : sources.stream()
+                    .sorted(Comparator.comparing(e -> !e.format().equals("full"))).toList()) {
+                long[] shape = countEvents(worker, example.topic(), expectedEvents);
+                if (example.format().equals("full")) {
+                    fullBytes = shape[1];
+                }
+                say(String.format("  %-10s %-28s %6d events %10d bytes (%5d bytes/event)%s", example.format(),
+                        example.topic(), shape[0], shape[1], shape[0] == 0 ? 0 : shape[1] / shape[0],
+                        fullBytes > 0 && !example.format().equals("full")
+                                ? String.format("  %.0f%% of full", 100.0 * shape[1] / fullBytes) : ""));
+            }
+            say("rows applied (events each sink consumed) and end-to-end lag (last source commit -> target equal):");
+            try (Admin admin = worker.cluster().kafka().createAdminClient()) {
+                for (ExamplePipeline.Example sink : sinks) {
+                    long consumed = 0;
+                    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin
+                            .listConsumerGroupOffsets("connect-" + sink.name()).partitionsToOffsetAndMetadata().get();
+                    for (OffsetAndMetadata offset : offsets.values()) {
+                        consumed += offset == null ? 0 : offset.offset();
+                    }
+                    List<List<String>> rows = CustomersWorkload.rows(sink.target());
+                    say(String.format("  %-30s %6d events consumed, %5d rows in target, lag %s", sink.file(),
+                            consumed, rows == null ? 0 : rows.size(), lag.get(sink.file())));
+                }
+            }
+            boolean transactional = sinks.stream().anyMatch(s -> s.config().containsKey("transaction.aware"));
+            say("transactions committed: " + (transactional
+                    ? countEvents(worker, "delta.transaction", 0)[0] / 2 + " source transactions (BEGIN/END pairs) "
+                      + "applied atomically by sink-postgres-transactional"
+                    : "transaction-aware mode not available in this build ("
+                      + pipeline.skipped().getOrDefault("sink-postgres-transactional", "not run") + ")"));
+            say("target equals source:");
+            for (Map.Entry<String, Boolean> entry : equal.entrySet()) {
+                say(String.format("  %-30s %s", entry.getKey(), entry.getValue() ? "yes" : "NO"));
+                allEqual &= entry.getValue();
+            }
+            if (sinks.isEmpty()) {
+                say("  (no sink example could run with this build)");
+            }
+            pipeline.skipped().forEach((file, reason) -> say("skipped " + file + ".json: " + reason));
+        } finally {
+            TestDatabases.postgres().execute("DROP DATABASE IF EXISTS " + source.database() + " WITH (FORCE)");
+        }
+        if (!allEqual) {
+            throw new IllegalStateException("A target differs from the source: see the summary above");
+        }
+        say("demo finished");
+    }
+
+    /** The delta source without its transform: plain Debezium full events, to compare sizes with. */
+    private static ExamplePipeline.Example plainDebeziumSource(List<ExamplePipeline.Example> examples) {
+        ExamplePipeline.Example delta = examples.stream().filter(e -> e.file().equals("source-postgres-delta"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("config-examples/source-postgres-delta.json"));
+        Map<String, String> config = new LinkedHashMap<>(delta.config());
+        config.keySet().removeIf(key -> key.startsWith("transforms"));
+        config.put("name", "demo-source-full");
+        config.put("topic.prefix", "full");
+        config.put("slot.name", "connectdelta_demo_full");
+        config.put("publication.name", "connectdelta_demo_full");
+        config.put("provide.transaction.metadata", "false");
+        return new ExamplePipeline.Example("demo-source-full", "demo-source-full", config, null);
+    }
+
+    /** {count, value bytes} of the non-tombstone events on a topic, waiting for at least {@code expected}. */
+    private static long[] countEvents(PluginWorker worker, String topic, int expected) {
+        long[] result = new long[2];
+        PluginWorker.waitFor(Duration.ofSeconds(60), () -> {
+            result[0] = 0;
+            result[1] = 0;
+            try {
+                for (ConsumerRecord<byte[], byte[]> event : worker.cluster().kafka().consumeAll(10_000, topic)) {
+                    if (event.value() != null) {
+                        result[0]++;
+                        result[1] += event.value().length;
+                    }
+                }
+            } catch (Exception e) {
+                return false;
+            }
+            return result[0] >= expected;
+        });
+        return result;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
