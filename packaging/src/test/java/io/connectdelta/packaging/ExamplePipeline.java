@@ -84,12 +84,21 @@ final class ExamplePipeline implements AutoCloseable {
     private final List<Example> examples = new ArrayList<>();
     private final Map<String, String> skipped = new LinkedHashMap<>();
     private final List<Example> created = new ArrayList<>();
+    private final Path stateDir;
 
     ExamplePipeline(PluginWorker worker, TestDatabase source, Consumer<String> log) {
         this.worker = worker;
         this.source = source;
         this.pluginClasses = classesIn(PluginWorker.pluginFolder().resolve("lib"));
         this.log = log;
+        try {
+            // Transform state (ToFull's RocksDB store) of this run, under java.io.tmpdir (target/tmp in the build).
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            Files.createDirectories(tmp);
+            this.stateDir = Files.createTempDirectory(tmp, "connectdelta-state");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every class in the plugin's own jars (io.connectdelta.*). */
@@ -128,6 +137,7 @@ final class ExamplePipeline implements AutoCloseable {
                 continue;
             }
             Map<String, String> values = new HashMap<>(ConfigExamples.databaseValues("SOURCE", source));
+            values.put("STATE_DIR", stateDir.toString());
             Set<String> placeholders = files.placeholders(file);
             Map<String, String> unresolved = new HashMap<>();
             placeholders.forEach(p -> unresolved.put(p, "unresolved"));
@@ -309,6 +319,13 @@ final class ExamplePipeline implements AutoCloseable {
             if (publication != null) {
                 source.execute("DROP PUBLICATION IF EXISTS " + publication);
             }
+        }
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            log.accept("could not delete " + stateDir + ": " + e.getMessage());
         }
     }
 
