@@ -67,7 +67,7 @@ public final class ConfigReference {
         if (args.length != 3 || !List.of("write", "check").contains(args[0])) {
             throw new IllegalArgumentException("usage: ConfigReference write|check <plugin lib folder> <README.md>");
         }
-        Path readme = Paths.get(args[2]);
+        Path readme = Paths.get(args[2]).toAbsolutePath().normalize();
         ConfigReference reference = new ConfigReference(pluginLoader(Paths.get(args[1])));
         String markdown = reference.render();
         for (String skipped : reference.missing()) {
