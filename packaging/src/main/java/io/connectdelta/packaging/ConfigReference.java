@@ -139,7 +139,7 @@ public final class ConfigReference {
             out.append("| `").append(key.name).append("` | ")
                     .append(key.type.name().toLowerCase()).append(" | ")
                     .append(cell(defaultValue(key))).append(" | ")
-                    .append(cell(key.validator == null ? "" : key.validator.toString())).append(" | ")
+                    .append(cell(validValues(key.validator))).append(" | ")
                     .append(key.importance.name().toLowerCase()).append(" | ")
                     .append(cell(key.documentation == null ? "" : key.documentation)).append(" |\n");
         }
@@ -164,6 +164,20 @@ public final class ConfigReference {
 
     private boolean isA(Class<?> type, String apiClass) throws ClassNotFoundException {
         return Class.forName(apiClass, false, loader).isAssignableFrom(type);
+    }
+
+    /**
+     * The validator's own description; empty for a validator without one (a lambda's Object.toString names a
+     * generated class that changes from run to run, and tells a reader nothing).
+     */
+    private static String validValues(ConfigDef.Validator validator) {
+        if (validator == null) {
+            return "";
+        }
+        String text = validator.toString();
+        String identity = validator.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(validator));
+        return text == null || text.equals(identity) || validator.getClass().isSynthetic()
+                || validator.getClass().getName().contains("$$Lambda") ? "" : text;
     }
 
     private static String defaultValue(ConfigDef.ConfigKey key) {

@@ -53,6 +53,15 @@ final class CustomersWorkload {
     }
 
     /**
+     * Creates the table in a target whose sink does not create tables (JSON Patch events carry no row schema to
+     * create one from): as an operator would before starting such a sink.
+     */
+    static void createTargetTable(TestDatabase target) {
+        target.execute("CREATE TABLE " + TABLE + " (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+                + "email VARCHAR(200), score INT NOT NULL, active BOOLEAN NOT NULL, notes TEXT)");
+    }
+
+    /**
      * Runs {@code transactions} transactions of 5 statements each (mostly updates, some inserts and deletes) and
      * reports progress after each transaction.
      */

@@ -242,6 +242,9 @@ final class ExamplePipeline implements AutoCloseable {
                 log.accept("skipping " + example.file() + ".json: " + reason);
                 continue;
             }
+            if (example.isSink() && "none".equals(example.config().get("schema.evolution"))) {
+                CustomersWorkload.createTargetTable(example.target());
+            }
             worker.create(example.name(), example.config());
             created.add(example);
             worker.awaitRunning(example.name(), Duration.ofSeconds(60));

@@ -62,6 +62,8 @@ final class PluginWorker implements AutoCloseable {
         worker.put("value.converter.schemas.enable", "true");
         worker.put("offset.flush.interval.ms", "1000");
         worker.put("connector.client.config.override.policy", "All");
+        // Finds plugins with and without ServiceLoader manifests (PluginPackageIT checks ours have them).
+        worker.put("plugin.discovery", "hybrid_warn");
         EmbeddedConnectCluster cluster = new EmbeddedConnectCluster.Builder()
                 .name("connectdelta")
                 .numWorkers(1)
