@@ -118,6 +118,44 @@ class PluginPackageIT {
         }
     }
 
+    /**
+     * Workers with plugin.discovery=service_load (Kafka's recommended, fast-starting mode) see only plugins declared
+     * in META-INF/services; the reflective scan of the hybrid modes misses classes whose base class is not public.
+     */
+    @Test
+    void everyPluginIsDeclaredInAServiceLoaderManifest() throws IOException {
+        Path lib = folder.resolve("lib");
+        List<String> declared = new ArrayList<>();
+        for (String jar : list(lib)) {
+            try (ZipFile zip = new ZipFile(lib.resolve(jar).toFile())) {
+                for (String service : List.of(SINK_SERVICE, TRANSFORMATION_SERVICE)) {
+                    ZipEntry entry = zip.getEntry("META-INF/services/" + service);
+                    if (entry != null) {
+                        try (InputStream in = zip.getInputStream(entry)) {
+                            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                                    .forEach(line -> declared.add(service + ": " + line));
+                        }
+                    }
+                }
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String pluginClass : ConfigReference.PLUGIN_CLASSES) {
+            if (!ExamplePipeline.classesIn(lib).contains(pluginClass)) {
+                continue;
+            }
+            String service = pluginClass.contains(".sink.") ? SINK_SERVICE : TRANSFORMATION_SERVICE;
+            if (!declared.contains(service + ": " + pluginClass)) {
+                missing.add(pluginClass + " in META-INF/services/" + service);
+            }
+        }
+        assertEquals(List.of(), missing, "plugin classes without a ServiceLoader manifest entry");
+    }
+
+    private static final String SINK_SERVICE = "org.apache.kafka.connect.sink.SinkConnector";
+    private static final String TRANSFORMATION_SERVICE = "org.apache.kafka.connect.transforms.Transformation";
+
     private Map<String, Long> archiveFiles() throws IOException {
         Map<String, Long> entries = new TreeMap<>();
         try (ZipFile zip = new ZipFile(archive.toFile())) {
