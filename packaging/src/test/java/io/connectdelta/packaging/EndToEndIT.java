@@ -143,6 +143,9 @@ class EndToEndIT {
             assertEquals(expectedEvents, events.size(), sourceExample.topic() + ": change events");
             for (ConsumerRecord<byte[], byte[]> event : events) {
                 Header format = event.headers().lastHeader(FORMAT_HEADER);
+                if (format == null && sourceExample.format().equals("full")) {
+                    continue; // a full event passed through as Debezium wrote it
+                }
                 assertTrue(format != null, sourceExample.topic() + " offset " + event.offset() + " has no format header");
                 assertEquals(sourceExample.format(), new String(format.value(), StandardCharsets.UTF_8),
                         sourceExample.topic() + " offset " + event.offset());
