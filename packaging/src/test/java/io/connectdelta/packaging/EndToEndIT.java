@@ -91,7 +91,8 @@ class EndToEndIT {
                 continue;
             }
             String expectedType = pluginClass.contains(".sink.") ? "sink" : "transformation";
-            assertEquals(expectedType, listed.get(pluginClass), pluginClass + " in " + listed);
+            assertEquals(expectedType, listed.get(pluginClass), () -> pluginClass + " is not listed; the worker lists "
+                    + listed.keySet().stream().filter(c -> c.startsWith(ExamplePipeline.OUR_PACKAGE)).sorted().toList());
         }
         List<String> connectorsOnly = new ArrayList<>();
         worker.get("connector-plugins").forEach(p -> connectorsOnly.add(p.path("class").asText()));
