@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * The classes are loaded from the plugin's lib/ folder, as a worker would load them. A class listed in
  * {@link #PLUGIN_CLASSES} that the plugin does not contain is skipped, and the output says so.
  * <p>
- * Arguments: {@code write} (rewrite README.md) or {@code check} (fail when it is out of date), the plugin's lib
+ * Arguments: {@code write} (rewrite README.md) or {@code check} (only report that it is out of date, as CI does:
+ * the committed README.md must already be current, which PluginPackageIT asserts), the plugin's lib
  * folder, the README.md path.
  */
 public final class ConfigReference {
@@ -81,8 +82,9 @@ public final class ConfigReference {
             Files.writeString(readme, updated, StandardCharsets.UTF_8);
             System.out.println("[config reference] updated " + readme + " (" + reference.documented() + ")");
         } else {
-            throw new IllegalStateException(readme + " does not hold the current configuration reference: run "
-                    + "`mvn -pl packaging -am package -DskipTests` and commit README.md");
+            // PluginPackageIT fails on it, with the other tests still running.
+            System.out.println("[config reference] " + readme + " does not hold the current configuration reference: "
+                    + "run `mvn -pl packaging -am package -DskipTests` and commit README.md");
         }
     }
 
