@@ -1,5 +1,7 @@
 package io.connectdelta.packaging;
 
+import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,7 +38,7 @@ public final class Demo {
 
         say("starting Kafka and a Connect worker (plugin.path = the plugin folder's parent) ...");
         boolean allEqual = true;
-        try (PluginWorker worker = PluginWorker.start();
+        try (ConnectCluster worker = PluginWorker.start();
              ExamplePipeline pipeline = new ExamplePipeline(worker, source, Demo::say)) {
             // The demo needs PostgreSQL only, and shows the pipelines that end in a sink; the end-to-end test runs
             // every example.
@@ -85,7 +87,7 @@ public final class Demo {
                                 ? String.format("  %.0f%% of full", 100.0 * shape[1] / fullBytes) : ""));
             }
             say("rows applied (events each sink consumed) and end-to-end lag (last source commit -> target equal):");
-            try (Admin admin = worker.cluster().kafka().createAdminClient()) {
+            try (Admin admin = worker.embedded().kafka().createAdminClient()) {
                 for (ExamplePipeline.Example sink : sinks) {
                     long consumed = 0;
                     Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin
@@ -130,30 +132,23 @@ public final class Demo {
         config.keySet().removeIf(key -> key.startsWith("transforms"));
         config.put("name", "demo-source-full");
         config.put("topic.prefix", "full");
-        config.put("slot.name", "connectdelta_demo_full");
-        config.put("publication.name", "connectdelta_demo_full");
+        config.put("slot.name", DebeziumPostgres.slotName("demo-source-full"));
+        config.put("publication.name", DebeziumPostgres.slotName("demo-source-full"));
         config.put("provide.transaction.metadata", "false");
         return new ExamplePipeline.Example("demo-source-full", "demo-source-full", config, null);
     }
 
     /** {count, value bytes} of the non-tombstone events on a topic, waiting for at least {@code expected}. */
-    private static long[] countEvents(PluginWorker worker, String topic, int expected) {
+    private static long[] countEvents(ConnectCluster worker, String topic, int expected) {
         long[] result = new long[2];
-        PluginWorker.waitFor(Duration.ofSeconds(60), () -> {
-            result[0] = 0;
-            result[1] = 0;
-            try {
-                for (ConsumerRecord<byte[], byte[]> event : worker.cluster().kafka().consumeAll(10_000, topic)) {
-                    if (event.value() != null) {
-                        result[0]++;
-                        result[1] += event.value().length;
-                    }
-                }
-            } catch (Exception e) {
-                return false;
+        List<ConsumerRecord<byte[], byte[]>> records = worker.consumeUntil(topic,
+                read -> read.stream().filter(r -> r.value() != null).count() >= expected, Duration.ofSeconds(60));
+        for (ConsumerRecord<byte[], byte[]> event : records) {
+            if (event.value() != null) {
+                result[0]++;
+                result[1] += event.value().length;
             }
-            return result[0] >= expected;
-        });
+        }
         return result;
     }
 

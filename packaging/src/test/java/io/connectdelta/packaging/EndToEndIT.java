@@ -1,6 +1,7 @@
 package io.connectdelta.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +40,7 @@ class EndToEndIT {
     private static final int INITIAL_ROWS = 20;
     private static final String FORMAT_HEADER = "connectdelta.format";
 
-    private static PluginWorker worker;
+    private static ConnectCluster worker;
     private static TestDatabase source;
     private static ExamplePipeline pipeline;
     private static List<ExamplePipeline.Example> examples;
@@ -81,7 +82,8 @@ class EndToEndIT {
     @Order(2)
     void workerListsThePluginsOfThePluginFolder() {
         Map<String, String> listed = new HashMap<>();
-        for (JsonNode plugin : worker.get("connector-plugins?connectorsOnly=false")) {
+        for (JsonNode plugin : ConnectCluster.expectSuccess("plugins",
+                worker.get("/connector-plugins?connectorsOnly=false"))) {
             listed.put(plugin.path("class").asText(), plugin.path("type").asText());
         }
         assertEquals("source", listed.get("io.debezium.connector.postgresql.PostgresConnector"), listed.toString());
@@ -95,7 +97,8 @@ class EndToEndIT {
                     + listed.keySet().stream().filter(c -> c.startsWith(ExamplePipeline.OUR_PACKAGE)).sorted().toList());
         }
         List<String> connectorsOnly = new ArrayList<>();
-        worker.get("connector-plugins").forEach(p -> connectorsOnly.add(p.path("class").asText()));
+        ConnectCluster.expectSuccess("connectors", worker.get("/connector-plugins"))
+                .forEach(p -> connectorsOnly.add(p.path("class").asText()));
         assertTrue(connectorsOnly.stream().noneMatch(c -> c.startsWith("io.connectdelta.transforms.")), connectorsOnly::toString);
         if (pipeline.pluginClasses().contains("io.connectdelta.sink.DeltaJdbcSinkConnector")) {
             assertTrue(connectorsOnly.contains("io.connectdelta.sink.DeltaJdbcSinkConnector"), connectorsOnly::toString);
@@ -114,7 +117,7 @@ class EndToEndIT {
 
     @Test
     @Order(4)
-    void everyExampleRunsFromSourceToTarget() throws Exception {
+    void everyExampleRunsFromSourceToTarget() {
         CustomersWorkload workload = new CustomersWorkload(42);
         workload.createTable(source, INITIAL_ROWS);
         List<ExamplePipeline.Example> sources = pipeline.start(false);
@@ -126,21 +129,9 @@ class EndToEndIT {
 
         int expectedEvents = INITIAL_ROWS + counts.changeEvents();
         for (ExamplePipeline.Example sourceExample : sources) {
-            List<ConsumerRecord<byte[], byte[]>> events = new ArrayList<>();
-            PluginWorker.waitFor(Duration.ofSeconds(60), () -> {
-                events.clear();
-                try {
-                    worker.cluster().kafka().consumeAll(10_000, sourceExample.topic())
-                            .forEach(r -> {
-                                if (r.value() != null) {
-                                    events.add(r);
-                                }
-                            });
-                } catch (Exception e) {
-                    return false;
-                }
-                return events.size() >= expectedEvents;
-            });
+            List<ConsumerRecord<byte[], byte[]>> events = worker.consumeUntil(sourceExample.topic(),
+                    records -> changeEvents(records).size() >= expectedEvents, Duration.ofSeconds(60));
+            events = changeEvents(events);
             assertEquals(expectedEvents, events.size(), sourceExample.topic() + ": change events");
             for (ConsumerRecord<byte[], byte[]> event : events) {
                 Header format = event.headers().lastHeader(FORMAT_HEADER);
@@ -157,5 +148,10 @@ class EndToEndIT {
                     sink.file() + ".json: target " + sink.target() + " differs from the source");
         }
         pipeline.skipped().forEach((file, reason) -> System.out.println("[end-to-end] skipped " + file + ".json: " + reason));
+    }
+
+    /** The records that are not tombstones (Debezium follows every delete with one). */
+    private static List<ConsumerRecord<byte[], byte[]>> changeEvents(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().filter(r -> r.value() != null).toList();
     }
 }

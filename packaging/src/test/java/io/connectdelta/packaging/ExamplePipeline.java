@@ -1,6 +1,8 @@
 package io.connectdelta.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 
@@ -8,10 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
@@ -77,7 +75,7 @@ final class ExamplePipeline implements AutoCloseable {
         }
     }
 
-    private final PluginWorker worker;
+    private final ConnectCluster worker;
     private final TestDatabase source;
     private final Set<String> pluginClasses;
     private final Consumer<String> log;
@@ -86,7 +84,7 @@ final class ExamplePipeline implements AutoCloseable {
     private final List<Example> created = new ArrayList<>();
     private final Path stateDir;
 
-    ExamplePipeline(PluginWorker worker, TestDatabase source, Consumer<String> log) {
+    ExamplePipeline(ConnectCluster worker, TestDatabase source, Consumer<String> log) {
         this.worker = worker;
         this.source = source;
         this.pluginClasses = classesIn(PluginWorker.pluginFolder().resolve("lib"));
@@ -168,6 +166,11 @@ final class ExamplePipeline implements AutoCloseable {
      * define yet), or null when it can.
      */
     String notRunnable(Example example) {
+        if (DebeziumPostgres.CONNECTOR_CLASS.equals(example.connectorClass())
+                && !DebeziumPostgres.slotName(example.name()).equals(example.config().get("slot.name"))) {
+            throw new IllegalStateException(example.file() + ".json: name its slot.name and publication.name after "
+                    + "the connector (" + DebeziumPostgres.slotName(example.name()) + "), so they can be found and dropped");
+        }
         String missing = missingClass(example);
         if (missing != null) {
             return missing;
@@ -186,7 +189,7 @@ final class ExamplePipeline implements AutoCloseable {
             }
         }
         if (example.config().containsKey("transaction.aware")) {
-            JsonNode result = worker.validate(example.connectorClass(), example.config());
+            JsonNode result = worker.validate(example.config());
             if (!defines(result, "transaction.aware")) {
                 return "the sink does not define transaction.aware yet (the transaction-aware mode is not built)";
             }
@@ -205,15 +208,8 @@ final class ExamplePipeline implements AutoCloseable {
 
     /** PUT .../config/validate; returns the error messages by key (empty when valid). */
     Map<String, List<String>> validate(Example example) {
-        JsonNode result = worker.validate(example.connectorClass(), example.config());
-        Map<String, List<String>> errors = new LinkedHashMap<>();
-        for (JsonNode config : result.path("configs")) {
-            List<String> messages = new ArrayList<>();
-            config.path("value").path("errors").forEach(m -> messages.add(m.asText()));
-            if (!messages.isEmpty()) {
-                errors.put(config.path("value").path("name").asText(), messages);
-            }
-        }
+        JsonNode result = worker.validate(example.config());
+        Map<String, List<String>> errors = new LinkedHashMap<>(ConnectCluster.validationErrors(result));
         if (errors.isEmpty() && result.path("error_count").asInt() != 0) {
             errors.put("(connector)", List.of(result.toString()));
         }
@@ -245,9 +241,13 @@ final class ExamplePipeline implements AutoCloseable {
             if (example.isSink() && "none".equals(example.config().get("schema.evolution"))) {
                 CustomersWorkload.createTargetTable(example.target());
             }
-            worker.create(example.name(), example.config());
+            // POST /connectors with the example's {"name", "config"}, as its file says.
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("name", example.name());
+            request.put("config", example.config());
+            ConnectCluster.expectSuccess("POST /connectors " + example.name(), worker.post("/connectors", request));
             created.add(example);
-            worker.awaitRunning(example.name(), Duration.ofSeconds(60));
+            worker.awaitRunning(example.name(), 1, Duration.ofSeconds(60));
             log.accept("running " + example.file() + ".json (" + example.name() + ")");
             started.add(example);
             if (!sinks) {
@@ -261,18 +261,9 @@ final class ExamplePipeline implements AutoCloseable {
         return skipped;
     }
 
-    /** Waits until a source has created its topic (its snapshot is under way), so sinks find it. */
+    /** Waits until a source has written its first event (its snapshot is under way), so sinks find the topic. */
     private void awaitTopic(String topic) {
-        boolean exists = PluginWorker.waitFor(Duration.ofSeconds(60), () -> {
-            try {
-                return worker.cluster().kafka().consume(1, 100, topic).count() > 0;
-            } catch (RuntimeException e) {
-                return false;
-            }
-        });
-        if (!exists) {
-            throw new AssertionError("The source never wrote to " + topic);
-        }
+        worker.consume(topic, 1, Duration.ofSeconds(60));
     }
 
     /** Waits until the target table holds exactly the source table's rows; returns the last difference or null. */
@@ -308,19 +299,14 @@ final class ExamplePipeline implements AutoCloseable {
     public void close() {
         for (Example example : created) {
             try {
-                worker.delete(example.name());
+                worker.deleteConnector(example.name());
             } catch (RuntimeException e) {
                 log.accept("could not delete " + example.name() + ": " + e.getMessage());
             }
         }
-        for (Example example : examples) {
-            String slot = example.config().get("slot.name");
-            String publication = example.config().get("publication.name");
-            if (slot != null) {
-                dropSlot(slot);
-            }
-            if (publication != null) {
-                source.execute("DROP PUBLICATION IF EXISTS " + publication);
+        for (Example example : created) {
+            if (DebeziumPostgres.CONNECTOR_CLASS.equals(example.connectorClass())) {
+                DebeziumPostgres.dropSlotAndPublication(source, example.name());
             }
         }
         try (Stream<Path> files = Files.walk(stateDir)) {
@@ -332,32 +318,4 @@ final class ExamplePipeline implements AutoCloseable {
         }
     }
 
-    private void dropSlot(String slot) {
-        // The slot stays active until the deleted connector's task has stopped.
-        boolean dropped = PluginWorker.waitFor(Duration.ofSeconds(30), () -> {
-            try (Connection c = source.connect();
-                 PreparedStatement find = c.prepareStatement(
-                         "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-                find.setString(1, slot);
-                try (ResultSet rs = find.executeQuery()) {
-                    if (!rs.next()) {
-                        return true;
-                    }
-                    if (rs.getBoolean(1)) {
-                        return false;
-                    }
-                }
-                try (PreparedStatement drop = c.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-                    drop.setString(1, slot);
-                    drop.execute();
-                }
-                return true;
-            } catch (SQLException e) {
-                return false;
-            }
-        });
-        if (!dropped) {
-            log.accept("replication slot " + slot + " is still active; it was not dropped");
-        }
-    }
 }
