@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -72,19 +73,21 @@ public final class Demo {
             int expectedEvents = INITIAL_ROWS + counts.changeEvents();
             say("");
             say("==================== summary ====================");
-            say("events by shape (snapshot + workload = " + expectedEvents + " change events per source topic):");
-            long fullBytes = 0;
+            say("events by shape (snapshot + workload = " + expectedEvents + " change events per source topic;");
+            say("payload = the event without the schema JsonConverter repeats in each one):");
+            long fullPayload = 0;
             // Plain Debezium (full) first: the other shapes are compared with it.
             for (ExamplePipeline.Example example : sources.stream()
                     .sorted(Comparator.comparing(e -> !e.format().equals("full"))).toList()) {
                 long[] shape = countEvents(worker, example.topic(), expectedEvents);
                 if (example.format().equals("full")) {
-                    fullBytes = shape[1];
+                    fullPayload = shape[2];
                 }
-                say(String.format("  %-10s %-28s %6d events %10d bytes (%5d bytes/event)%s", example.format(),
-                        example.topic(), shape[0], shape[1], shape[0] == 0 ? 0 : shape[1] / shape[0],
-                        fullBytes > 0 && !example.format().equals("full")
-                                ? String.format("  %.0f%% of full", 100.0 * shape[1] / fullBytes) : ""));
+                say(String.format("  %-10s %-24s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
+                        example.format(), example.topic(), shape[0], shape[1], shape[2],
+                        shape[0] == 0 ? 0 : shape[2] / shape[0],
+                        fullPayload > 0 && !example.format().equals("full")
+                                ? String.format("  %3.0f%% of full", 100.0 * shape[2] / fullPayload) : ""));
             }
             say("rows applied (events each sink consumed) and end-to-end lag (last source commit -> target equal):");
             try (Admin admin = worker.embedded().kafka().createAdminClient()) {
@@ -138,15 +141,20 @@ public final class Demo {
         return new ExamplePipeline.Example("demo-source-full", "demo-source-full", config, null);
     }
 
-    /** {count, value bytes} of the non-tombstone events on a topic, waiting for at least {@code expected}. */
+    /**
+     * {count, value bytes, payload bytes} of the non-tombstone events on a topic, waiting for at least
+     * {@code expected}. The payload leaves out the schema that JsonConverter repeats in every event.
+     */
     private static long[] countEvents(ConnectCluster worker, String topic, int expected) {
-        long[] result = new long[2];
+        long[] result = new long[3];
         List<ConsumerRecord<byte[], byte[]>> records = worker.consumeUntil(topic,
                 read -> read.stream().filter(r -> r.value() != null).count() >= expected, Duration.ofSeconds(60));
         for (ConsumerRecord<byte[], byte[]> event : records) {
             if (event.value() != null) {
                 result[0]++;
                 result[1] += event.value().length;
+                result[2] += ConnectCluster.json(event.value()).path("payload").toString()
+                        .getBytes(StandardCharsets.UTF_8).length;
             }
         }
         return result;
