@@ -35,8 +35,23 @@ abstract class ChangeEventTransformation<R extends ConnectRecord<R>> implements 
     /** Adds the TOAST placeholder key, so a bad placeholder fails validation, not the first record. */
     static ConfigDef definePlaceholder(ConfigDef def) {
         return def.define(ToastPlaceholder.CONFIG, ConfigDef.Type.STRING, ToastPlaceholder.DEFAULT_PLACEHOLDER,
-                ToastPlaceholder.validator(), ConfigDef.Importance.MEDIUM, ToastPlaceholder.CONFIG_DOC);
+                PLACEHOLDER_VALIDATOR, ConfigDef.Importance.MEDIUM, ToastPlaceholder.CONFIG_DOC);
     }
+
+    /** The model's validator, described for the generated documentation. */
+    private static final ConfigDef.Validator PLACEHOLDER_VALIDATOR = new ConfigDef.Validator() {
+        private final ConfigDef.Validator validator = ToastPlaceholder.validator();
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            validator.ensureValid(name, value);
+        }
+
+        @Override
+        public String toString() {
+            return "non-empty text, or hex:<hex digits>";
+        }
+    };
 
     void usePlaceholder(String configured) {
         reader = new ChangeEventReader(ToastPlaceholder.of(configured));

@@ -4,6 +4,7 @@ import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.Formats;
 import io.connectdelta.event.Op;
+import io.connectdelta.event.RecordLocation;
 import io.connectdelta.event.Row;
 import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
@@ -27,7 +28,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -299,7 +299,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     private static Schema deltaRowSchema(ConnectRecord<?> record) {
         Field after = record.valueSchema().field(Formats.AFTER);
         if (after == null) {
-            throw new DataException("A delta event has no 'after' field in its schema: " + io.connectdelta.event.RecordLocation.describe(record));
+            throw new DataException("A delta event has no 'after' field in its schema: " + RecordLocation.describe(record));
         }
         return after.schema();
     }
@@ -379,7 +379,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     private static Struct requireStruct(ConnectRecord<?> record) {
         if (!(record.value() instanceof Struct)) {
             throw new DataException("Reselect requires a Struct for " + PURPOSE + " in "
-                    + io.connectdelta.event.RecordLocation.describe(record));
+                    + RecordLocation.describe(record));
         }
         return (Struct) record.value();
     }
@@ -388,7 +388,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     private static Map<String, Object> requireMap(ConnectRecord<?> record) {
         if (!(record.value() instanceof Map)) {
             throw new DataException("Reselect requires a Map for " + PURPOSE + " of a schemaless record in "
-                    + io.connectdelta.event.RecordLocation.describe(record));
+                    + RecordLocation.describe(record));
         }
         return (Map<String, Object>) record.value();
     }

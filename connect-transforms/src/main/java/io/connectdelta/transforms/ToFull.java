@@ -13,26 +13,28 @@ import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.json.RowJson;
 import io.connectdelta.transforms.state.MemoryStateStore;
+import io.connectdelta.transforms.reselect.SourceRowFetcher;
 import io.connectdelta.transforms.state.MissingStateResolver;
 import io.connectdelta.transforms.state.RocksDbStateStore;
 import io.connectdelta.transforms.state.StateStore;
+import io.connectdelta.transforms.state.StoredRow;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import java.nio.file.Paths;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /**
@@ -58,7 +60,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     public static final String MISSING_PASS = "pass";
     public static final String MISSING_RESELECT = "reselect";
 
-    public static final ConfigDef CONFIG_DEF = definePlaceholder(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = SourceRowFetcher.addConfig(definePlaceholder(new ConfigDef()
             .define(STATE_STORE_CONFIG, ConfigDef.Type.STRING, STORE_MEMORY,
                     ConfigDef.ValidString.in(STORE_MEMORY, STORE_ROCKSDB), ConfigDef.Importance.HIGH,
                     "Where the last known full row of each key is kept. 'memory': in the task's heap, at most "
@@ -79,9 +81,10 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
                             + "its " + Formats.FORMAT_HEADER + " header. 'reselect': read the current row from the "
                             + "source database, with the same connection.* keys as the Reselect transform; the "
                             + "event's own values are laid over it (delta), and when the row no longer exists the "
-                            + "event is forwarded unchanged."));
+                            + "event is forwarded unchanged.")), false);
 
     private static final String PURPOSE = "restoring full events";
+    private static final String UNKNOWN_SCHEMA = "the row schema of the topic is not known yet";
 
     private final Function<Map<String, ?>, MissingStateResolver> resolverFactory;
     private final Cache<String, Schema> rowSchemaByTopic = new SynchronizedCache<>(new LRUCache<>(256));
@@ -90,7 +93,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     private MissingStateResolver resolver;
 
     public ToFull() {
-        this(null);
+        this(SourceRowFetcher::new);
     }
 
     /** With the resolver for {@code on.missing.state=reselect} made by {@code resolverFactory} from the config. */
@@ -113,18 +116,12 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             store = new MemoryStateStore(config.getInt(STATE_MAX_ENTRIES_CONFIG));
         }
         if (MISSING_RESELECT.equals(onMissingState)) {
-            resolver = resolverFactory != null ? resolverFactory.apply(props) : loadResolver(props);
+            if (config.getString(SourceRowFetcher.CONNECTION_URL) == null) {
+                throw new ConfigException(SourceRowFetcher.CONNECTION_URL, null,
+                        "is required when " + ON_MISSING_STATE_CONFIG + "=" + MISSING_RESELECT);
+            }
+            resolver = resolverFactory.apply(props);
         }
-    }
-
-    private static MissingStateResolver loadResolver(Map<String, ?> props) {
-        Iterator<MissingStateResolver.Provider> providers =
-                ServiceLoader.load(MissingStateResolver.Provider.class, ToFull.class.getClassLoader()).iterator();
-        if (!providers.hasNext()) {
-            throw new ConfigException(ON_MISSING_STATE_CONFIG, MISSING_RESELECT,
-                    "no re-select support (" + MissingStateResolver.Provider.class.getName() + ") is installed in this plugin");
-        }
-        return providers.next().create(props);
     }
 
     @Override
@@ -148,12 +145,12 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     /** A full event: stored and passed through, or completed from the store when it holds TOAST placeholders. */
     private R fullEnvelope(R record, ChangeEvent event) {
         Row key = requireKey(event, "ToFull");
-        if (!remember(record.topic(), event)) {
+        if (!remember(record, event)) {
             return withHeader(record, Shape.FULL);
         }
         String keyText = RowJson.keyText(key);
         Row after = event.after();
-        Row stored = store.get(record.topic(), keyText);
+        Row stored = row(store.get(record.topic(), keyText));
         Row before = stored;
         if (stored == null || !stored.fieldNames().containsAll(event.unavailableFields())) {
             before = null;
@@ -164,8 +161,9 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             }
         }
         Row full = Row.of(after.schema(), after.overlay(stored.select(event.unavailableFields())).values());
-        store(record.topic(), keyText, full);
-        return emitEnvelope(record, full.schema(), before, full);
+        R out = emitEnvelope(record, full.schema(), before, full);
+        store(record, keyText, full);
+        return out;
     }
 
     /** A flattened row (ExtractNewRecordState ran first): stored and passed through. */
@@ -176,7 +174,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
                     + ": apply ToFull before ExtractNewRecordState");
         }
         requireKey(event, "ToFull");
-        remember(record.topic(), event);
+        remember(record, event);
         return withHeader(record, Shape.FULL);
     }
 
@@ -184,19 +182,19 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
      * Stores the row of a full event without placeholders, or forgets it (delete, truncate).
      * @return true when the event holds TOAST placeholders and needs the store to be completed
      */
-    private boolean remember(String topic, ChangeEvent event) {
+    private boolean remember(R record, ChangeEvent event) {
         switch (event.op()) {
             case TRUNCATE:
-                store.removeTopic(topic);
+                store.removeTopic(record.topic());
                 return false;
             case DELETE:
-                store.remove(topic, RowJson.keyText(event.key()));
+                store.remove(record.topic(), RowJson.keyText(event.key()));
                 return false;
             default:
                 if (event.hasUnavailableFields()) {
                     return true;
                 }
-                store(topic, RowJson.keyText(event.key()), event.after());
+                store(record, RowJson.keyText(event.key()), event.after());
                 return false;
         }
     }
@@ -208,18 +206,28 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         boolean withSchema = record.valueSchema() != null;
         Schema rowSchema = withSchema ? deltaRowSchema(record, event) : null;
         if (event.op() == Op.TRUNCATE) {
-            store.removeTopic(topic);
             rowSchema = rowSchema != null ? rowSchema : rowSchemaByTopic.get(topic);
-            return withSchema && rowSchema == null ? record : emitEnvelope(record, rowSchema, null, null);
+            R out = withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
+                    : emitEnvelope(record, rowSchema, null, null);
+            store.removeTopic(topic);
+            return out;
         }
         String keyText = RowJson.keyText(key);
-        Row stored = store.get(topic, keyText);
+        StoredRow entry = store.get(topic, keyText);
+        Row stored = row(entry);
         if (withSchema && rowSchema == null) {
             rowSchema = stored != null ? stored.schema() : rowSchemaByTopic.get(topic);
         }
         if (event.op() == Op.DELETE) {
+            R out = withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
+                    : emitEnvelope(record, rowSchema, stored, null);
             store.remove(topic, keyText);
-            return withSchema && rowSchema == null ? record : emitEnvelope(record, rowSchema, stored, null);
+            return out;
+        }
+        if (entry != null && entry.isAtOrAfter(partition(record), offset(record))) {
+            // The task is reading again what it read before a restart: applying a patch twice would corrupt the
+            // row, so the event carries the newest row instead (the stream converges to the same state).
+            return emitEnvelope(record, rowSchema, null, stored);
         }
         Row base = stored;
         String missing = missingState(event, stored, withSchema, rowSchema);
@@ -237,8 +245,9 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             }
         }
         Row full = applyChange(record, event, base, rowSchema, missing != null);
-        store(topic, keyText, full);
-        return emitEnvelope(record, rowSchema, stored, full);
+        R out = emitEnvelope(record, rowSchema, stored, full);
+        store(record, keyText, full);
+        return out;
     }
 
     /** Why the store cannot complete this event, or null when it can. */
@@ -247,7 +256,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             return "an id-only event carries no values";
         }
         if (withSchema && rowSchema == null) {
-            return "the row schema of the topic is not known yet";
+            return UNKNOWN_SCHEMA;
         }
         if (stored != null) {
             return null;
@@ -268,26 +277,37 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             case MISSING_RESELECT:
                 return resolver.resolve(event, rowSchema).orElse(null);
             default:
-                throw new DataException("ToFull cannot restore the full row of key " + event.key() + " in "
-                        + event.location() + ": " + reason + ". Set " + ON_MISSING_STATE_CONFIG + " to '"
-                        + MISSING_PASS + "' or '" + MISSING_RESELECT + "' to go on without it.");
+                throw cannotRestore(event, reason);
         }
+    }
+
+    /** A delete or truncate that cannot be written as an envelope: forwarded unchanged unless the policy is fail. */
+    private R unrestorable(R record, ChangeEvent event, String reason) {
+        if (MISSING_FAIL.equals(onMissingState)) {
+            throw cannotRestore(event, reason);
+        }
+        return record;
+    }
+
+    private static DataException cannotRestore(ChangeEvent event, String reason) {
+        return new DataException("ToFull cannot restore the full row of key " + event.key() + " in "
+                + event.location() + ": " + reason + ". Set " + ON_MISSING_STATE_CONFIG + " to '"
+                + MISSING_PASS + "' or '" + MISSING_RESELECT + "' to go on without it.");
     }
 
     /** The new full row: the event applied to the base row (the stored or the re-selected one). */
     private static Row applyChange(ConnectRecord<?> record, ChangeEvent event, Row base, Schema rowSchema,
                                    boolean reselected) {
         if (event.shape() == Shape.DELTA) {
+            Row carried = event.after().without(event.unavailableFields());
+            if (rowSchema == null) {
+                return base == null ? carried : base.overlay(carried);
+            }
+            // By the full row schema: a row stored under an older schema keeps only the fields still there.
             Map<String, Object> values = new LinkedHashMap<>();
-            if (rowSchema != null) {
-                rowSchema.fields().forEach(field -> values.put(field.name(), null));
-            }
-            if (base != null) {
-                values.putAll(base.values());
-            }
-            values.putAll(event.after().without(event.unavailableFields()).values());
-            if (rowSchema != null) {
-                values.keySet().retainAll(rowSchema.fields().stream().map(f -> f.name()).toList());
+            for (Field field : rowSchema.fields()) {
+                String name = field.name();
+                values.put(name, carried.has(name) ? carried.get(name) : base == null ? null : base.get(name));
             }
             return Row.of(rowSchema, values);
         }
@@ -315,11 +335,26 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         return cachedSchema(() -> EventSchemas.fullRow(deltaRow), deltaRow);
     }
 
-    private void store(String topic, String keyText, Row row) {
-        store.put(topic, keyText, row);
+    private void store(R record, String keyText, Row row) {
+        store.put(record.topic(), keyText, new StoredRow(row, partition(record), offset(record)));
         if (row.schema() != null) {
-            rowSchemaByTopic.put(topic, row.schema());
+            rowSchemaByTopic.put(record.topic(), row.schema());
         }
+    }
+
+    private static Row row(StoredRow entry) {
+        return entry == null ? null : entry.row();
+    }
+
+    /** The partition of a record read from Kafka (sink side), else unknown. */
+    private static int partition(ConnectRecord<?> record) {
+        return record instanceof SinkRecord && record.kafkaPartition() != null
+                ? record.kafkaPartition() : StoredRow.UNKNOWN;
+    }
+
+    /** The offset of a record read from Kafka (sink side), else unknown. */
+    private static long offset(ConnectRecord<?> record) {
+        return record instanceof SinkRecord ? ((SinkRecord) record).originalKafkaOffset() : StoredRow.UNKNOWN;
     }
 
     private R emitEnvelope(R record, Schema rowSchema, Row before, Row after) {

@@ -349,8 +349,13 @@ public final class ConnectCluster implements AutoCloseable {
      * when {@code schemas}), headers through the worker's default SimpleHeaderConverter.
      */
     public static SinkRecord toConnect(ConsumerRecord<byte[], byte[]> record, boolean schemas) {
-        SchemaAndValue key = jsonConverter(true, schemas).toConnectData(record.topic(), record.key());
-        SchemaAndValue value = jsonConverter(false, schemas).toConnectData(record.topic(), record.value());
+        return toConnect(record, schemas, schemas);
+    }
+
+    /** As {@link #toConnect(ConsumerRecord, boolean)}, with keys and values written with or without schemas. */
+    public static SinkRecord toConnect(ConsumerRecord<byte[], byte[]> record, boolean keySchemas, boolean valueSchemas) {
+        SchemaAndValue key = jsonConverter(true, keySchemas).toConnectData(record.topic(), record.key());
+        SchemaAndValue value = jsonConverter(false, valueSchemas).toConnectData(record.topic(), record.value());
         ConnectHeaders headers = new ConnectHeaders();
         SimpleHeaderConverter headerConverter = new SimpleHeaderConverter();
         for (Header header : record.headers()) {

@@ -312,10 +312,8 @@ class ReselectTest {
         assertEquals("Hamburg", schemaless.after().get("city"));
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void deltaEventBecomesFullWithItsFullRowSchemaRestored(TestDatabase db) {
-        resetRows(db);
+    /** A delta event (ToDelta's wire format) of an update of customer 1's last name. */
+    private static SinkRecord deltaOfLastName(TestDatabase db) {
         Schema deltaRow = SchemaBuilder.struct().name("srv.public.customers.Value").optional()
                 .field("id", SchemaBuilder.int32().optional().parameter(Formats.REQUIRED_PARAMETER, "true").build())
                 .field("first_name", SchemaBuilder.string().optional().parameter(Formats.REQUIRED_PARAMETER, "true").build())
@@ -329,7 +327,15 @@ class ReselectTest {
                 .put("changed", List.of("last_name")).put("source", source(db, "customers", 1L)).put("op", "u");
         SinkRecord delta = new SinkRecord("srv.public.customers", 0, KEY_SCHEMA, new Struct(KEY_SCHEMA).put("id", 1),
                 deltaSchema, value, offset++);
+        delta.headers().addString(Formats.FORMAT_HEADER, "delta");
+        return delta;
+    }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void deltaEventBecomesFullWithItsFullRowSchemaRestored(TestDatabase db) {
+        resetRows(db);
+        SinkRecord delta = deltaOfLastName(db);
         SinkRecord out = reselect(db).apply(delta);
         assertEquals("srv.public.customers.Envelope", out.valueSchema().name());
         Schema row = out.valueSchema().field("after").schema();
@@ -339,6 +345,23 @@ class ReselectTest {
         ChangeEvent event = read(out);
         assertEquals("Barry", event.after().get("first_name"));
         assertBigText(event.after().get("doc"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void toFullCompletesEventsWithoutStateThroughTheFetcher(TestDatabase db) {
+        resetRows(db);
+        ToFull<SinkRecord> toFull = new ToFull<>();
+        toFull.configure(Map.of(ToFull.ON_MISSING_STATE_CONFIG, "reselect", "connection.url", db.jdbcUrl(),
+                "connection.username", db.user(), "connection.password", db.password()));
+        try {
+            ChangeEvent event = read(toFull.apply(deltaOfLastName(db)));
+            assertEquals("Barry", event.after().get("first_name"), "re-selected from the table");
+            assertEquals("Wilson", event.after().get("last_name"));
+            assertBigText(event.after().get("doc"));
+        } finally {
+            toFull.close();
+        }
     }
 
     @ParameterizedTest

@@ -186,6 +186,21 @@ class ToDeltaTest {
     }
 
     @Test
+    void schemalessTruncateAndTombstone() {
+        Map<String, Object> truncate = io.connectdelta.testing.ChangeEvents.toMap(
+                io.connectdelta.testing.ChangeEvents.envelope("t", null, null, 25));
+        Map<String, Object> delta = asMap(fields.apply(record(null, null, null, truncate, 25)));
+        assertNull(delta.get("after"));
+        assertTrue(delta.containsKey("after"));
+        assertEquals(List.of(), delta.get("changed"));
+        assertEquals("t", delta.get("op"));
+        Map<String, Object> jsonPatch = asMap(patch.apply(record(null, null, null, truncate, 25)));
+        assertNull(jsonPatch.get("patch"));
+        SinkRecord tombstone = record(null, Map.of("id", 1), null, null, 26);
+        assertSame(tombstone, fields.apply(tombstone));
+    }
+
+    @Test
     void tombstonesAndDeltaEventsPassThroughUnchanged() {
         SinkRecord tombstone = record(io.connectdelta.testing.ChangeEvents.KEY, io.connectdelta.testing.ChangeEvents.key(1), null, null, 17);
         assertSame(tombstone, fields.apply(tombstone));

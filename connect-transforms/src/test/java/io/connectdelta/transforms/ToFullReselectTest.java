@@ -6,8 +6,8 @@ import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.testing.ChangeEvents;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
+import io.connectdelta.transforms.reselect.SourceRowFetcher;
 import io.connectdelta.transforms.state.MissingStateResolver;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -17,13 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,8 +56,27 @@ class ToFullReselectTest {
     @BeforeEach
     void open() {
         toDelta.configure(Map.of());
-        toFull = new ToFull<>(config -> new TableResolver(database, selects));
-        toFull.configure(Map.of(ToFull.ON_MISSING_STATE_CONFIG, "reselect"));
+        toFull = new ToFull<>(config -> new CountingResolver(new SourceRowFetcher(config), selects));
+        toFull.configure(reselectConfig());
+    }
+
+    private static Map<String, String> reselectConfig() {
+        // The source block names schema public and table docs; the cache is off so every miss reaches the table.
+        return Map.of(ToFull.ON_MISSING_STATE_CONFIG, "reselect",
+                SourceRowFetcher.CONNECTION_URL, database.jdbcUrl(),
+                SourceRowFetcher.CONNECTION_USERNAME, database.user(),
+                SourceRowFetcher.CONNECTION_PASSWORD, database.password(),
+                SourceRowFetcher.CACHE_TTL_MS, "0");
+    }
+
+    @Test
+    void reselectNeedsAConnectionUrl() {
+        ToFull<SinkRecord> withoutUrl = new ToFull<>();
+        org.apache.kafka.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.kafka.common.config.ConfigException.class,
+                () -> withoutUrl.configure(Map.of(ToFull.ON_MISSING_STATE_CONFIG, "reselect")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("connection.url"), e.getMessage());
+        withoutUrl.close();
     }
 
     @AfterEach
@@ -93,9 +106,13 @@ class ToFullReselectTest {
 
     @Test
     void toastPlaceholderWithoutStateIsFilledFromTheTable() {
+        // The public constructor, as a Connect worker makes it: re-selects with the fetcher of the Reselect transform.
+        ToFull<SinkRecord> asConfigured = new ToFull<>();
+        asConfigured.configure(reselectConfig());
         String placeholder = ToastPlaceholder.DEFAULT_PLACEHOLDER;
-        SinkRecord out = toFull.apply(update(null, row(2, "deux", placeholder, 21), 3));
+        SinkRecord out = asConfigured.apply(update(null, row(2, "deux", placeholder, 21), 3));
         assertEquals(row(2, "deux", "another long one", 21), ((Struct) out.value()).get("after"));
+        asConfigured.close();
     }
 
     @Test
@@ -143,51 +160,25 @@ class ToFullReselectTest {
                 envelope("u", before, after, offset), offset);
     }
 
-    /** Selects the row by its key from the event's source table. */
-    static final class TableResolver implements MissingStateResolver {
-        private final TestDatabase database;
+    /** The real re-select path, counting how often ToFull had to ask the source database. */
+    static final class CountingResolver implements MissingStateResolver {
+        private final MissingStateResolver delegate;
         private final AtomicInteger selects;
 
-        TableResolver(TestDatabase database, AtomicInteger selects) {
-            this.database = database;
+        CountingResolver(MissingStateResolver delegate, AtomicInteger selects) {
+            this.delegate = delegate;
             this.selects = selects;
         }
 
         @Override
         public Optional<Row> resolve(ChangeEvent event, Schema rowSchema) {
             selects.incrementAndGet();
-            List<String> keys = List.copyOf(event.key().fieldNames());
-            StringBuilder sql = new StringBuilder("SELECT * FROM \"" + event.position().table() + "\" WHERE ");
-            for (int i = 0; i < keys.size(); i++) {
-                sql.append(i > 0 ? " AND " : "").append('"').append(keys.get(i)).append("\" = ?");
-            }
-            try (Connection connection = database.connect();
-                 PreparedStatement select = connection.prepareStatement(sql.toString())) {
-                for (int i = 0; i < keys.size(); i++) {
-                    select.setObject(i + 1, event.key().get(keys.get(i)));
-                }
-                try (ResultSet rs = select.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    if (rowSchema == null) {
-                        ResultSetMetaData meta = rs.getMetaData();
-                        for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            values.put(meta.getColumnName(i), rs.getObject(i));
-                        }
-                    } else {
-                        for (Field field : rowSchema.fields()) {
-                            Object value = rs.getObject(field.name());
-                            values.put(field.name(), field.schema().type() == Schema.Type.INT32 && value != null
-                                    ? ((Number) value).intValue() : value);
-                        }
-                    }
-                    return Optional.of(Row.of(rowSchema, values));
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            return delegate.resolve(event, rowSchema);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 }

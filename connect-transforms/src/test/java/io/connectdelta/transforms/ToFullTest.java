@@ -2,6 +2,7 @@ package io.connectdelta.transforms;
 
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.Values;
+import io.connectdelta.testing.ChangeEvents;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -170,6 +171,22 @@ class ToFullTest {
     }
 
     @Test
+    void schemalessTruncatesAndTombstones() {
+        ToFull<SinkRecord> toFull = toFull(Map.of());
+        toFull.apply(event(false, "c", null, row(1), 1, 1));
+        toFull.apply(event(false, "c", null, row(2), 2, 2));
+        SinkRecord tombstone = record(null, Map.of("id", 2), null, null, 3);
+        assertSame(tombstone, toFull.apply(tombstone));
+        assertThrows(DataException.class, () -> toFull.apply(
+                toDelta.apply(event(false, "u", row(2), copy(row(2)).put("name", "x"), 2, 4))));
+        Map<String, Object> truncate = ChangeEvents.toMap(envelope("t", null, null, 5));
+        Map<?, ?> out = (Map<?, ?>) toFull.apply(toDelta.apply(record(null, null, null, truncate, 5))).value();
+        assertTrue(Values.deepEquals(truncate, out), String.valueOf(out));
+        assertThrows(DataException.class, () -> toFull.apply(
+                toDelta.apply(event(false, "u", row(1), copy(row(1)).put("name", "x"), 1, 6))));
+    }
+
+    @Test
     void insertDeltasNeedNoState() {
         ToFull<SinkRecord> toFull = toFull(Map.of());
         assertSameEvent(event(true, "c", null, row(7), 7, 1), toFull.apply(toDelta.apply(event(true, "c", null, row(7), 7, 1))));
@@ -221,6 +238,14 @@ class ToFullTest {
     }
 
     @Test
+    void deleteOfAnUnknownTableFailsOrPassesByPolicy() {
+        SinkRecord delete = toPatch.apply(event(true, "d", row(1), null, 1, 9));
+        DataException e = assertThrows(DataException.class, () -> toFull(Map.of()).apply(delete));
+        assertTrue(e.getMessage().contains("row schema") && e.getMessage().contains("offset 9"), e.getMessage());
+        assertSame(delete, toFull(Map.of(ToFull.ON_MISSING_STATE_CONFIG, "pass")).apply(delete));
+    }
+
+    @Test
     void memoryStoreKeepsTheMostRecentlyUsedRows() {
         ToFull<SinkRecord> toFull = toFull(Map.of(ToFull.STATE_MAX_ENTRIES_CONFIG, "2"));
         toFull.apply(event(true, "c", null, row(1), 1, 1));
@@ -258,6 +283,29 @@ class ToFullTest {
         assertEquals("x", after.get("name"));
         assertEquals("a long document 2", after.get("doc"));
         assertThrows(DataException.class, () -> second.apply(rename(3, "x", 8)));
+    }
+
+    @Test
+    void eventsReadAgainAfterARestartAreNotAppliedTwice(@TempDir Path dir) {
+        Map<String, String> config = Map.of(ToFull.STATE_STORE_CONFIG, "rocksdb", ToFull.STATE_DIR_CONFIG, dir.toString());
+        Struct v1 = row(1).put("tags", List.of("a"));
+        Struct v2 = copy(v1).put("tags", List.of("a", "b"));
+        Struct v3 = copy(v1).put("tags", List.of("a", "b", "c"));
+        Struct v4 = copy(v1).put("tags", List.of("a", "b", "c", "d"));
+        List<SinkRecord> patches = List.of(event(true, "c", null, v1, 1, 1),
+                toPatch.apply(event(true, "u", v1, v2, 1, 2)), toPatch.apply(event(true, "u", v2, v3, 1, 3)),
+                toPatch.apply(event(true, "u", v3, v4, 1, 4)));
+        ToFull<SinkRecord> first = new ToFull<>();
+        first.configure(config);
+        patches.subList(0, 3).forEach(first::apply);
+        first.close();
+
+        // The offsets of events 2 and 3 were not committed: the restarted task reads them again.
+        ToFull<SinkRecord> second = toFull(config);
+        for (SinkRecord replayed : patches.subList(1, 3)) {
+            assertEquals(v3, ((Struct) second.apply(replayed).value()).getStruct("after"));
+        }
+        assertSameEvent(event(true, "u", v3, v4, 1, 4), second.apply(patches.get(3)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.connectdelta.transforms.reselect;
 
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.Row;
+import io.connectdelta.transforms.state.MissingStateResolver;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -53,7 +54,7 @@ import java.util.regex.Pattern;
  * Reused by other transforms: add its keys to their ConfigDef with {@link #addConfig(ConfigDef)} and build it
  * from their configs with {@link #SourceRowFetcher(Map)}.
  */
-public final class SourceRowFetcher implements AutoCloseable {
+public final class SourceRowFetcher implements MissingStateResolver {
     public static final String CONNECTION_URL = "connection.url";
     public static final String CONNECTION_USERNAME = "connection.username";
     public static final String CONNECTION_PASSWORD = "connection.password";
@@ -90,13 +91,26 @@ public final class SourceRowFetcher implements AutoCloseable {
             };
     private Connection connection;
 
-    /** Adds this fetcher's config keys to {@code def} and returns it. */
+    /** Adds this fetcher's config keys to {@code def} and returns it; connection.url is required. */
     public static ConfigDef addConfig(ConfigDef def) {
+        return addConfig(def, true);
+    }
+
+    /**
+     * Adds this fetcher's config keys to {@code def} and returns it. A transform that re-selects only in some
+     * modes (ToFull) passes {@code urlRequired=false} and checks the URL itself when it needs it.
+     */
+    public static ConfigDef addConfig(ConfigDef def, boolean urlRequired) {
         return def
-                .define(CONNECTION_URL, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
-                        (name, value) -> SqlDialect.fromUrl((String) value), ConfigDef.Importance.HIGH,
+                .define(CONNECTION_URL, ConfigDef.Type.STRING, urlRequired ? ConfigDef.NO_DEFAULT_VALUE : null,
+                        (name, value) -> {
+                            if (value != null) {
+                                SqlDialect.fromUrl((String) value);
+                            }
+                        }, ConfigDef.Importance.HIGH,
                         "JDBC URL of the source database to re-select rows from: jdbc:postgresql://... or "
-                                + "jdbc:mariadb://... (jdbc:mysql:// also).")
+                                + "jdbc:mariadb://... (jdbc:mysql:// also)."
+                                + (urlRequired ? "" : " Needed only when rows are re-selected."))
                 .define(CONNECTION_USERNAME, ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH,
                         "User name for the source database.")
                 .define(CONNECTION_PASSWORD, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.HIGH,
@@ -197,6 +211,12 @@ public final class SourceRowFetcher implements AutoCloseable {
     /** True when a {@code query} template selects the rows, rather than the event's table. */
     public boolean usesQuery() {
         return query != null;
+    }
+
+    /** As {@link #fetch(ChangeEvent, Schema)}: ToFull re-selects the rows its state store does not hold. */
+    @Override
+    public Optional<Row> resolve(ChangeEvent event, Schema rowSchema) {
+        return fetch(event, rowSchema);
     }
 
     /**

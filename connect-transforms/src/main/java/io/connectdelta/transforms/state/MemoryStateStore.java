@@ -1,31 +1,29 @@
 package io.connectdelta.transforms.state;
 
-import io.connectdelta.event.Row;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /** A state store in memory that keeps the most recently used rows, at most {@code maxEntries} of them. */
 public final class MemoryStateStore implements StateStore {
-    private final Map<Key, Row> rows;
+    private final Map<Key, StoredRow> rows;
 
     public MemoryStateStore(int maxEntries) {
         this.rows = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Row> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, StoredRow> eldest) {
                 return size() > maxEntries;
             }
         };
     }
 
     @Override
-    public synchronized Row get(String topic, String key) {
+    public synchronized StoredRow get(String topic, String key) {
         return rows.get(new Key(topic, key));
     }
 
     @Override
-    public synchronized void put(String topic, String key, Row row) {
+    public synchronized void put(String topic, String key, StoredRow row) {
         rows.put(new Key(topic, key), Objects.requireNonNull(row));
     }
 

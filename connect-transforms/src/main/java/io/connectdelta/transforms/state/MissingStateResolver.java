@@ -4,12 +4,11 @@ import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.Row;
 import org.apache.kafka.connect.data.Schema;
 
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Finds the current full row of an event whose state ToFull does not hold ({@code on.missing.state=reselect}),
- * typically by selecting it from the source database by its key.
+ * by selecting it from the source database by its key (io.connectdelta.transforms.reselect.SourceRowFetcher).
  */
 public interface MissingStateResolver extends AutoCloseable {
 
@@ -26,13 +25,5 @@ public interface MissingStateResolver extends AutoCloseable {
 
     @Override
     default void close() {
-    }
-
-    /**
-     * Creates the resolver of a ToFull instance from its configuration (e.g. the {@code connection.*} keys).
-     * ToFull finds the provider with {@link java.util.ServiceLoader} (META-INF/services) in the plugin.
-     */
-    interface Provider {
-        MissingStateResolver create(Map<String, ?> configs);
     }
 }

@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,6 +35,8 @@ import java.util.Map;
 public final class RocksDbStateStore implements StateStore {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStateStore.class);
     private static final char SEPARATOR = '\u0000';
+    /** Each value starts with the partition (int) and offset (long) of the event it was written from. */
+    private static final int POSITION_BYTES = Integer.BYTES + Long.BYTES;
 
     private final Path directory;
     private final Options options;
@@ -60,7 +64,7 @@ public final class RocksDbStateStore implements StateStore {
     }
 
     @Override
-    public Row get(String topic, String key) {
+    public StoredRow get(String topic, String key) {
         byte[] stored;
         try {
             stored = db.get(key(topic, key));
@@ -70,21 +74,27 @@ public final class RocksDbStateStore implements StateStore {
         if (stored == null) {
             return null;
         }
-        SchemaAndValue row = converter.toConnectData(topic, stored);
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        SchemaAndValue row = converter.toConnectData(topic, Arrays.copyOfRange(stored, POSITION_BYTES, stored.length));
         if (row.value() instanceof Struct) {
-            return Row.ofStruct((Struct) row.value());
+            return new StoredRow(Row.ofStruct((Struct) row.value()), partition, offset);
         }
         Map<String, Object> values = new LinkedHashMap<>();
         ((Map<?, ?>) row.value()).forEach((name, value) -> values.put(String.valueOf(name), value));
-        return Row.of(null, values);
+        return new StoredRow(Row.of(null, values), partition, offset);
     }
 
     @Override
-    public void put(String topic, String key, Row row) {
+    public void put(String topic, String key, StoredRow stored) {
+        Row row = stored.row();
         // Schemaless values go through RowJson first: it writes decimals, dates and bytes that JsonConverter cannot.
-        byte[] value = row.schema() == null
+        byte[] json = row.schema() == null
                 ? converter.fromConnectData(topic, null, RowJson.fromJson(null, RowJson.toJson(row)))
                 : converter.fromConnectData(topic, row.schema(), RowStructs.toStruct(row, row.schema()));
+        byte[] value = ByteBuffer.allocate(POSITION_BYTES + json.length)
+                .putInt(stored.partition()).putLong(stored.offset()).put(json).array();
         try {
             db.put(key(topic, key), value);
         } catch (RocksDBException e) {

@@ -1,7 +1,5 @@
 package io.connectdelta.transforms.state;
 
-import io.connectdelta.event.Row;
-
 /**
  * The last known full row of each key, per topic: what ToFull completes delta events from.
  * Keys are canonical key texts ({@link io.connectdelta.event.json.RowJson#keyText}).
@@ -9,9 +7,9 @@ import io.connectdelta.event.Row;
 public interface StateStore extends AutoCloseable {
 
     /** The stored row, or null when none is stored. */
-    Row get(String topic, String key);
+    StoredRow get(String topic, String key);
 
-    void put(String topic, String key, Row row);
+    void put(String topic, String key, StoredRow row);
 
     void remove(String topic, String key);
 
