@@ -43,11 +43,18 @@ public final class ConfigReference {
             "io.connectdelta.transforms.Reselect");
 
     private final ClassLoader loader;
+    private final List<String> classes;
     private final List<String> documented = new ArrayList<>();
     private final List<String> missing = new ArrayList<>();
 
+    /** The reference of {@link #PLUGIN_CLASSES} as {@code loader} finds them. */
     public ConfigReference(ClassLoader loader) {
+        this(loader, PLUGIN_CLASSES);
+    }
+
+    public ConfigReference(ClassLoader loader, List<String> classes) {
         this.loader = loader;
+        this.classes = List.copyOf(classes);
     }
 
     /** A class loader over the jars of a plugin lib folder, delegating to this class's loader for the Connect API. */
@@ -105,7 +112,7 @@ public final class ConfigReference {
         StringBuilder out = new StringBuilder();
         out.append("<!-- Generated from the plugin's ConfigDefs by io.connectdelta.packaging.ConfigReference during ")
                 .append("the build: edit the doc strings in the code, not this section. -->\n");
-        for (String className : PLUGIN_CLASSES) {
+        for (String className : classes) {
             Class<?> type;
             try {
                 type = Class.forName(className, false, loader);
