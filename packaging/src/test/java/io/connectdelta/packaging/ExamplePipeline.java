@@ -25,9 +25,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Runs the connectors of config-examples/ in a Connect worker ({@link PluginWorker}): every source example reads the same PostgreSQL
- * database, every sink example writes its own target database (PostgreSQL, or MariaDB for examples that use
- * {@code ${MARIADB_URL}}). Shared by the end-to-end test and the demo.
+ * Runs the connectors of config-examples/ in a Connect worker ({@link PluginWorker}): every source example reads
+ * the same PostgreSQL database, every sink example writes its own target database (PostgreSQL, or MariaDB for
+ * examples that use {@code ${MARIADB_URL}}). Shared by the end-to-end test and the demo.
  */
 final class ExamplePipeline implements AutoCloseable {
 
