@@ -136,6 +136,7 @@ final class ExamplePipeline implements AutoCloseable {
             }
             Map<String, String> values = new HashMap<>(ConfigExamples.databaseValues("SOURCE", source));
             values.put("STATE_DIR", stateDir.toString());
+            values.put("REPLICATION_FACTOR", "1"); // the in-process broker is a single broker
             Set<String> placeholders = files.placeholders(file);
             Map<String, String> unresolved = new HashMap<>();
             placeholders.forEach(p -> unresolved.put(p, "unresolved"));
