@@ -8,6 +8,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
@@ -89,7 +91,7 @@ public final class Demo {
                         fullPayload > 0 && !example.format().equals("full")
                                 ? String.format("  %3.0f%% of full", 100.0 * shape[2] / fullPayload) : ""));
             }
-            say("rows applied (events each sink consumed) and end-to-end lag (last source commit -> target equal):");
+            say("sinks (from their JMX metrics) and end-to-end lag (last source commit -> target equal):");
             try (Admin admin = worker.embedded().kafka().createAdminClient()) {
                 for (ExamplePipeline.Example sink : sinks) {
                     long consumed = 0;
@@ -98,13 +100,15 @@ public final class Demo {
                     for (OffsetAndMetadata offset : offsets.values()) {
                         consumed += offset == null ? 0 : offset.offset();
                     }
-                    List<List<String>> rows = CustomersWorkload.rows(sink.target());
-                    say(String.format("  %-30s %6d events consumed, %5d rows in target, lag %s", sink.file(),
-                            consumed, rows == null ? 0 : rows.size(), lag.get(sink.file())));
+                    say(String.format("  %-24s %5d events consumed, %5s records applied %s, %s columns written, "
+                                    + "%s left alone, %s database transactions committed, lag %s", sink.name(), consumed,
+                            sinkMetric(sink, "RecordsApplied"), sinkMetric(sink, "RecordsAppliedByShapeAndOp"),
+                            sinkMetric(sink, "ColumnsWritten"), sinkMetric(sink, "ColumnsSkipped"),
+                            sinkMetric(sink, "TransactionsCommitted"), lag.get(sink.file())));
                 }
             }
             boolean transactional = sinks.stream().anyMatch(s -> s.config().containsKey("transaction.aware"));
-            say("transactions committed: " + (transactional
+            say("source transactions applied atomically: " + (transactional
                     ? countEvents(worker, "delta.transaction", 0)[0] / 2 + " source transactions (BEGIN/END pairs) "
                       + "applied atomically by sink-postgres-transactional"
                     : "transaction-aware mode not available in this build ("
@@ -158,6 +162,17 @@ public final class Demo {
             }
         }
         return result;
+    }
+
+    /** An attribute of the sink task's MBean (io.connectdelta:type=sink-task,connector="...",task=0). */
+    private static String sinkMetric(ExamplePipeline.Example sink, String attribute) {
+        try {
+            ObjectName name = new ObjectName("io.connectdelta:type=sink-task,connector="
+                    + ObjectName.quote(sink.name()) + ",task=0");
+            return String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute));
+        } catch (Exception e) {
+            return "n/a";
+        }
     }
 
     private static void say(String line) {
