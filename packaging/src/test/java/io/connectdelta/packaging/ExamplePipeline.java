@@ -61,6 +61,13 @@ final class ExamplePipeline implements AutoCloseable {
             return config.get("topic.prefix") + ".public." + CustomersWorkload.TABLE;
         }
 
+        /** Whether a source example writes the topic: its table's, or its transaction metadata topic. */
+        boolean writes(String topic) {
+            return topic.equals(topic())
+                    || (topic.equals(config.get("topic.prefix") + ".transaction")
+                        && "true".equals(config.get("provide.transaction.metadata")));
+        }
+
         /** The value of the connectdelta.format header a source example's events carry. */
         String format() {
             if (classes().stream().anyMatch(c -> c.endsWith(".ToIdOnly"))) {
@@ -178,7 +185,7 @@ final class ExamplePipeline implements AutoCloseable {
         }
         if (example.isSink()) {
             for (String topic : example.config().getOrDefault("topics", "").split(",")) {
-                Example feeder = examples.stream().filter(e -> !e.isSink() && e.topic().equals(topic.trim()))
+                Example feeder = examples.stream().filter(e -> !e.isSink() && e.writes(topic.trim()))
                         .findFirst().orElse(null);
                 if (feeder == null) {
                     return "no source example writes its topic " + topic;
