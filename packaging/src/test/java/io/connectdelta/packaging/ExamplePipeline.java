@@ -260,6 +260,15 @@ final class ExamplePipeline implements AutoCloseable {
             started.add(example);
             if (!sinks) {
                 awaitTopic(example.topic());
+                if ("true".equals(example.config().get("provide.transaction.metadata"))) {
+                    // Debezium creates it with the first transaction, but a sink consumer that subscribed before
+                    // only notices a new topic at its next metadata refresh (metadata.max.age.ms, 5 minutes):
+                    // create it up front, as an operator would.
+                    String transactions = example.config().get("topic.prefix") + ".transaction";
+                    if (worker.embedded().kafka().describeTopics(transactions).get(transactions).isEmpty()) {
+                        worker.createTopic(transactions, 1);
+                    }
+                }
             }
         }
         return started;
