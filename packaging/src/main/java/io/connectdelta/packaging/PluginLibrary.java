@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * classpath (exec-maven-plugin's executable dependency), so Maven, not a hand-written list, decides what the
  * worker provides. Artifacts are compared by groupId:artifactId, whatever their versions.
  * <p>
- * Arguments: the local Maven repository, the plugin's run-time classpath (path-separated), the lib folder to fill.
+ * Arguments: the plugin's run-time classpath (path-separated), the lib folder to fill.
  */
 public final class PluginLibrary {
 
@@ -31,20 +31,23 @@ public final class PluginLibrary {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: PluginLibrary <local repository> <classpath> <lib folder>");
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: PluginLibrary <classpath> <lib folder>");
         }
-        Path repository = Paths.get(args[0]).toAbsolutePath().normalize();
-        Set<String> provided = runtimeProvided(repository);
-        if (provided.stream().noneMatch(coordinates -> coordinates.equals("org.apache.kafka:connect-runtime"))) {
-            throw new IllegalStateException("The tool must run with connect-runtime's dependency closure as its "
-                    + "classpath; found only " + provided);
+        List<Path> ownClasspath = ownClasspath();
+        Path repository = repositoryOf(ownClasspath);
+        Set<String> provided = new TreeSet<>();
+        for (Path jar : ownClasspath) {
+            String coordinates = coordinates(repository, jar);
+            if (coordinates != null) {
+                provided.add(coordinates);
+            }
         }
-        Path lib = Paths.get(args[2]);
+        Path lib = Paths.get(args[1]);
         recreate(lib);
         List<String> kept = new ArrayList<>();
         List<String> left = new ArrayList<>();
-        for (String entry : args[1].split(File.pathSeparator)) {
+        for (String entry : args[0].split(File.pathSeparator)) {
             if (entry.isBlank()) {
                 continue;
             }
@@ -65,24 +68,38 @@ public final class PluginLibrary {
                 + String.join(", ", left));
     }
 
-    /** groupId:artifactId of every jar on this tool's own classpath that lies in the local repository. */
-    static Set<String> runtimeProvided(Path repository) {
+    /** The jars and folders of this tool's own classpath: connect-runtime's dependency closure, and the tool. */
+    private static List<Path> ownClasspath() {
         ClassLoader loader = PluginLibrary.class.getClassLoader();
         if (!(loader instanceof URLClassLoader urls)) {
             throw new IllegalStateException("Expected to run in a URL class loader, got " + loader);
         }
-        Set<String> provided = new TreeSet<>();
+        List<Path> paths = new ArrayList<>();
         for (URL url : urls.getURLs()) {
             try {
-                String coordinates = coordinates(repository, Paths.get(url.toURI()).toAbsolutePath().normalize());
-                if (coordinates != null) {
-                    provided.add(coordinates);
-                }
+                paths.add(Paths.get(url.toURI()).toAbsolutePath().normalize());
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("Bad classpath entry " + url, e);
             }
         }
-        return provided;
+        return paths;
+    }
+
+    /**
+     * The local repository, found from where connect-runtime's jar lies in it
+     * ({@code <repository>/org/apache/kafka/connect-runtime/<version>/<file>}).
+     */
+    static Path repositoryOf(List<Path> classpath) {
+        for (Path jar : classpath) {
+            Path version = jar.getParent();
+            Path artifact = version == null ? null : version.getParent();
+            if (artifact != null && artifact.endsWith(Paths.get("org", "apache", "kafka", "connect-runtime"))
+                    && jar.getFileName().toString().startsWith("connect-runtime-")) {
+                return artifact.getParent().getParent().getParent().getParent();
+            }
+        }
+        throw new IllegalStateException("The tool must run with connect-runtime's dependency closure as its "
+                + "classpath (exec-maven-plugin's executableDependency); found " + classpath);
     }
 
     /**

@@ -4,9 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PluginLibraryTest {
 
@@ -18,6 +20,15 @@ class PluginLibraryTest {
                 repository.resolve("com/fasterxml/jackson/core/jackson-databind/2.21.2/jackson-databind-2.21.2.jar")));
         assertEquals("org.rocksdb:rocksdbjni", PluginLibrary.coordinates(repository,
                 repository.resolve("org/rocksdb/rocksdbjni/9.7.3/rocksdbjni-9.7.3.jar")));
+    }
+
+    @Test
+    void theRepositoryIsWhereConnectRuntimeLies() {
+        assertEquals(repository, PluginLibrary.repositoryOf(List.of(
+                repository.resolve("org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar"),
+                repository.resolve("org/apache/kafka/connect-runtime/4.3.1/connect-runtime-4.3.1.jar"))));
+        assertThrows(IllegalStateException.class, () -> PluginLibrary.repositoryOf(List.of(
+                repository.resolve("org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar"))));
     }
 
     @Test
