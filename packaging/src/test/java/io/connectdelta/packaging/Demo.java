@@ -100,17 +100,18 @@ public final class Demo {
                     for (OffsetAndMetadata offset : offsets.values()) {
                         consumed += offset == null ? 0 : offset.offset();
                     }
-                    say(String.format("  %-24s %5d events consumed, %5s records applied %s, %s columns written, "
+                    say(String.format("  %-28s %5d events consumed, %5s records applied %s, %s columns written, "
                                     + "%s left alone, %s database transactions committed, lag %s", sink.name(), consumed,
                             sinkMetric(sink, "RecordsApplied"), sinkMetric(sink, "RecordsAppliedByShapeAndOp"),
                             sinkMetric(sink, "ColumnsWritten"), sinkMetric(sink, "ColumnsSkipped"),
                             sinkMetric(sink, "TransactionsCommitted"), lag.get(sink.file())));
                 }
             }
-            boolean transactional = sinks.stream().anyMatch(s -> s.config().containsKey("transaction.aware"));
-            say("source transactions applied atomically: " + (transactional
-                    ? countEvents(worker, "delta.transaction", 0)[0] / 2 + " source transactions (BEGIN/END pairs) "
-                      + "applied atomically by sink-postgres-transactional"
+            ExamplePipeline.Example transactional = sinks.stream()
+                    .filter(s -> "true".equals(s.config().get("transaction.aware"))).findFirst().orElse(null);
+            say("source transactions applied atomically: " + (transactional != null
+                    ? sinkMetric(transactional, "SourceTransactionsApplied") + " by " + transactional.name()
+                      + " (" + counts.transactions() + " in the workload; snapshot rows have no transaction)"
                     : "transaction-aware mode not available in this build ("
                       + pipeline.skipped().getOrDefault("sink-postgres-transactional", "not run") + ")"));
             say("target equals source:");
