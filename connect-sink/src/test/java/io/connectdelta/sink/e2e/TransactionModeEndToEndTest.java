@@ -1,0 +1,229 @@
+package io.connectdelta.sink.e2e;
+
+import io.connectdelta.testing.TestDatabase;
+import io.connectdelta.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bank transfers from the real Debezium PostgreSQL connector (one worker) to sinks on PostgreSQL and MariaDB,
+ * configured through the REST API. Every test adds transfers to the same source; each sink starts from offset 0
+ * into its own fresh target, so it applies the whole history.
+ */
+class TransactionModeEndToEndTest {
+    private static final Duration PACE = Duration.ofMillis(8);
+
+    private static BankPipeline pipeline;
+    private static TransferWorkload workload;
+
+    @BeforeAll
+    static void start() {
+        pipeline = BankPipeline.start("e2e_txn", 1, Map.of(), 1);
+        workload = new TransferWorkload(pipeline.source, 20261121L);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    private static int sourceTransfers() {
+        return Bank.snapshot(pipeline.source).transfers().size();
+    }
+
+    private static void assertEveryTransferWrittenOnce(TestDatabase target, String sink) {
+        assertEquals(List.of(), Bank.writtenTwice(target), sink + " applied a transfer more than once");
+        assertEquals(Bank.snapshot(pipeline.source).transfers().keySet(), Bank.transferWrites(target).keySet(),
+                sink + ": the audit table names every transfer");
+    }
+
+    /**
+     * A reader checking the ledger in one snapshot never sees a transfer half applied in transaction mode; the same
+     * reader against a plain sink applying each event in its own transaction does (the check can fail).
+     */
+    @Test
+    void aConcurrentReaderNeverSeesAHalfAppliedTransfer() throws Exception {
+        Map<String, TestDatabase> targets = new LinkedHashMap<>();
+        targets.put("bank-txn-pg", BankPipeline.newTarget("postgresql", "e2e_bank_txn"));
+        targets.put("bank-txn-maria", BankPipeline.newTarget("mariadb", "e2e_bank_txn"));
+        targets.put("bank-plain-pg", BankPipeline.newTarget("postgresql", "e2e_bank_plain"));
+        targets.put("bank-plain-maria", BankPipeline.newTarget("mariadb", "e2e_bank_plain"));
+        Map<String, LedgerReader> readers = new LinkedHashMap<>();
+        targets.forEach((name, target) -> {
+            Map<String, String> config;
+            if (name.contains("txn")) {
+                config = pipeline.transactionalSink(target);
+            } else {
+                config = pipeline.plainSink(target);
+                config.put("batch.size", "1");
+            }
+            pipeline.startSink(name, config);
+            readers.put(name, new LedgerReader(target));
+        });
+
+        int before = sourceTransfers();
+        int transfers = 300;
+        workload.run(transfers, PACE);
+        targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, false));
+        for (LedgerReader reader : readers.values()) {
+            reader.close();
+        }
+
+        readers.forEach((name, reader) -> {
+            System.out.println("[e2e] " + name + ": " + reader);
+            assertTrue(reader.countsSeenBetween(before, before + transfers) >= 10,
+                    name + ": the reader checked while transfers arrived: " + reader);
+            if (name.contains("txn")) {
+                assertEquals(0, reader.violations(), name + " showed a half-applied transfer: " + reader);
+            } else {
+                assertTrue(reader.violations() > 0, name + ": event-per-transaction sink shows violations: " + reader);
+            }
+        });
+        targets.forEach((name, target) -> assertEveryTransferWrittenOnce(target, name));
+        targets.keySet().forEach(pipeline::deleteSink);
+    }
+
+    /**
+     * Tasks restarted through the REST API and database sessions killed at random points while transfers stream:
+     * the target ends equal to the source and every transfer was written exactly once.
+     */
+    @Test
+    void restartsAndKilledSessionsApplyEveryTransferExactlyOnce() throws Exception {
+        Map<String, TestDatabase> targets = new LinkedHashMap<>();
+        targets.put("crash-txn-pg", BankPipeline.newTarget("postgresql", "e2e_crash"));
+        targets.put("crash-txn-maria", BankPipeline.newTarget("mariadb", "e2e_crash"));
+        targets.forEach((name, target) -> pipeline.startSink(name, pipeline.transactionalSink(target)));
+        String[] names = targets.keySet().toArray(String[]::new);
+
+        CompletableFuture<Void> work = workload.start(300, Duration.ofMillis(20));
+        Random random = new Random(7);
+        int restarts = 0;
+        int killedSessions = 0;
+        List<String> failures = new ArrayList<>();
+        for (int round = 0; !work.isDone(); round++) {
+            BankPipeline.sleep(200 + random.nextInt(600));
+            String name = names[random.nextInt(names.length)];
+            if (round % 2 == 0) {
+                pipeline.restart(name, false);
+                restarts++;
+            } else {
+                killedSessions += Bank.killSessions(targets.get(name));
+            }
+            failures.addAll(pipeline.restartFailedTasks(names));
+        }
+        work.join();
+        System.out.println("[e2e] crash test: " + restarts + " REST restarts, " + killedSessions
+                + " sessions killed, failed tasks restarted: " + failures);
+        assertTrue(restarts >= 3 && killedSessions >= 3, "the faults happened: " + restarts + " restarts, "
+                + killedSessions + " sessions killed");
+
+        targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, true));
+        targets.forEach((name, target) -> assertEveryTransferWrittenOnce(target, name));
+        targets.keySet().forEach(pipeline::deleteSink);
+    }
+
+    /**
+     * The sinks' consumer offsets reset to 0 through the REST API (stop, delete offsets, resume): nothing is applied
+     * again, in plain and in transaction mode. A sink without exactly-once shows the check can fail.
+     */
+    @Test
+    void resettingTheConsumerOffsetsAppliesNothingAgain() throws Exception {
+        workload.run(30, Duration.ZERO);
+        Map<String, TestDatabase> targets = new LinkedHashMap<>();
+        targets.put("replay-txn-pg", BankPipeline.newTarget("postgresql", "e2e_replay"));
+        targets.put("replay-txn-maria", BankPipeline.newTarget("mariadb", "e2e_replay"));
+        targets.put("replay-plain-pg", BankPipeline.newTarget("postgresql", "e2e_replay"));
+        targets.put("replay-plain-maria", BankPipeline.newTarget("mariadb", "e2e_replay"));
+        String control = "replay-at-least-once-maria";
+        targets.put(control, BankPipeline.newTarget("mariadb", "e2e_replay"));
+        targets.forEach((name, target) -> {
+            Map<String, String> config = name.contains("txn") ? pipeline.transactionalSink(target)
+                    : pipeline.plainSink(target);
+            if (name.equals(control)) {
+                config.put("exactly.once.enabled", "false");
+            }
+            pipeline.startSink(name, config);
+        });
+        targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, false));
+        Map<String, Map<Integer, Integer>> auditBefore = new LinkedHashMap<>();
+        targets.forEach((name, target) -> auditBefore.put(name, Bank.transferWrites(target)));
+
+        for (String name : targets.keySet()) {
+            pipeline.resetOffsetsToZero(name);
+        }
+        // One more transfer: once it is applied, each sink has read everything before it again.
+        workload.run(1, Duration.ZERO);
+        int marker = Bank.snapshot(pipeline.source).transfers().keySet().stream().max(Integer::compare).orElseThrow();
+        targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, false));
+
+        targets.forEach((name, target) -> {
+            Map<Integer, Integer> expected = new LinkedHashMap<>(auditBefore.get(name));
+            expected.put(marker, 1);
+            if (name.equals(control)) {
+                assertTrue(Bank.auditRows(target) > expected.size(),
+                        "without exactly-once the replay writes transfers again (the check can fail)");
+            } else {
+                assertEquals(expected, Bank.transferWrites(target), name + ": the replay wrote transfers again");
+                assertEveryTransferWrittenOnce(target, name);
+            }
+        });
+        targets.keySet().forEach(pipeline::deleteSink);
+    }
+
+    /**
+     * The target database restarts while transfers stream (MariaDB: the server process stopped and started again;
+     * PostgreSQL, embedded without a restart that would spare the source: every sink session terminated, again and
+     * again): the sinks retry and end equal, without a task failing.
+     */
+    @Test
+    void theSinksRetryThroughTargetRestarts() throws Exception {
+        TestDatabase postgres = BankPipeline.newTarget("postgresql", "e2e_fault");
+        TestDatabase mariadb = BankPipeline.newTarget("mariadb", "e2e_fault");
+        Map<String, String> pgConfig = pipeline.transactionalSink(postgres);
+        Map<String, String> mariaConfig = pipeline.transactionalSink(mariadb);
+        pipeline.startSink("fault-txn-pg", pgConfig);
+        pipeline.startSink("fault-txn-maria", mariaConfig);
+
+        CompletableFuture<Void> work = workload.start(200, Duration.ofMillis(15));
+        BankPipeline.sleep(800);
+        boolean restarted = TestDatabases.canRestartMariaDb();
+        if (restarted) {
+            TestDatabases.restartMariaDb(Duration.ofSeconds(2));
+        }
+        int terminated = 0;
+        while (!work.isDone()) {
+            terminated += Bank.killSessions(postgres);
+            if (!restarted) {
+                Bank.killSessions(mariadb);
+            }
+            BankPipeline.sleep(400);
+        }
+        work.join();
+        assertTrue(terminated >= 3, "sink sessions were terminated: " + terminated);
+
+        pipeline.awaitEqualToSource(postgres, "fault-txn-pg", false);
+        pipeline.awaitEqualToSource(mariadb, "fault-txn-maria", false);
+        assertTrue(((Number) BankPipeline.metric("fault-txn-pg", 0, "Retries")).longValue() > 0,
+                "the PostgreSQL sink retried");
+        assertTrue(((Number) BankPipeline.metric("fault-txn-maria", 0, "Retries")).longValue() > 0,
+                "the MariaDB sink retried");
+        assertEveryTransferWrittenOnce(postgres, "fault-txn-pg");
+        assertEveryTransferWrittenOnce(mariadb, "fault-txn-maria");
+        pipeline.deleteSink("fault-txn-pg");
+        pipeline.deleteSink("fault-txn-maria");
+    }
+}
