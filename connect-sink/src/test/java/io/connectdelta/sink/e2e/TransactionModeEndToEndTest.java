@@ -94,7 +94,27 @@ class TransactionModeEndToEndTest {
             }
         });
         targets.forEach((name, target) -> assertEveryTransferWrittenOnce(target, name));
+        for (String name : List.of("bank-txn-pg", "bank-txn-maria")) {
+            assertTransactionMetrics(name, Bank.snapshot(pipeline.source).transfers().size());
+        }
         targets.keySet().forEach(pipeline::deleteSink);
+    }
+
+    /**
+     * The transaction-mode metrics of a sink that applied {@code transfers} source transactions (each of 3 events:
+     * two account updates and the transfer row) and holds nothing now.
+     */
+    private static void assertTransactionMetrics(String sink, int transfers) {
+        assertEquals(transfers, ((Number) BankPipeline.metric(sink, 0, "SourceTransactionsApplied")).longValue(),
+                sink + ": one source transaction per transfer");
+        assertEquals(3.0, ((Number) BankPipeline.metric(sink, 0, "AverageEventsPerSourceTransaction")).doubleValue(),
+                1e-9, sink + ": events per source transaction");
+        assertTrue(((Number) BankPipeline.metric(sink, 0, "AverageSourceTransactionCommitLatencyMs")).doubleValue() > 0,
+                sink + ": commit latency measured");
+        assertEquals(0, ((Number) BankPipeline.metric(sink, 0, "EventsBuffered")).longValue(),
+                sink + ": nothing held once the target equals the source");
+        assertEquals(0, ((Number) BankPipeline.metric(sink, 0, "SourceTransactionsBuffered")).longValue(),
+                sink + ": no source transaction held");
     }
 
     /**
@@ -198,21 +218,24 @@ class TransactionModeEndToEndTest {
         pipeline.startSink("fault-txn-pg", pgConfig);
         pipeline.startSink("fault-txn-maria", mariaConfig);
 
-        CompletableFuture<Void> work = workload.start(200, Duration.ofMillis(15));
-        BankPipeline.sleep(800);
-        boolean restarted = TestDatabases.canRestartMariaDb();
-        if (restarted) {
-            TestDatabases.restartMariaDb(Duration.ofSeconds(2));
-        }
+        CompletableFuture<Void> work = workload.start(200, Duration.ofMillis(20));
+        boolean restartable = TestDatabases.canRestartMariaDb();
+        CompletableFuture<Void> mariaFault = CompletableFuture.runAsync(() -> {
+            BankPipeline.sleep(800);
+            if (restartable) {
+                TestDatabases.restartMariaDb(Duration.ofSeconds(2));
+            }
+        });
         int terminated = 0;
         while (!work.isDone()) {
             terminated += Bank.killSessions(postgres);
-            if (!restarted) {
+            if (!restartable) {
                 Bank.killSessions(mariadb);
             }
-            BankPipeline.sleep(400);
+            BankPipeline.sleep(300);
         }
         work.join();
+        mariaFault.join();
         assertTrue(terminated >= 3, "sink sessions were terminated: " + terminated);
 
         pipeline.awaitEqualToSource(postgres, "fault-txn-pg", false);
