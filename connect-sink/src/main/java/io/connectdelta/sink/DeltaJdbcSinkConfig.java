@@ -1,6 +1,7 @@
 package io.connectdelta.sink;
 
 import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.sink.transaction.OverflowPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -46,12 +47,18 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String OFFSETS_TABLE_NAME = "offsets.table.name";
     public static final String EXACTLY_ONCE = "exactly.once.enabled";
     public static final String PLACEHOLDER = ToastPlaceholder.CONFIG;
+    public static final String TRANSACTION_AWARE = "transaction.aware";
+    public static final String TRANSACTION_TOPIC = "transaction.topic";
+    public static final String TRANSACTION_BUFFER_MAX_EVENTS = "transaction.buffer.max.events";
+    public static final String TRANSACTION_BUFFER_MAX_BYTES = "transaction.buffer.max.bytes";
+    public static final String TRANSACTION_BUFFER_OVERFLOW = "transaction.buffer.overflow";
     /** Connect's own key, read here to decide between the DLQ and failing the task. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String WRITES_GROUP = "Writes";
     private static final String RELIABILITY_GROUP = "Reliability";
+    private static final String TRANSACTIONS_GROUP = "Source transactions";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -130,7 +137,35 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
             .define(OFFSETS_TABLE_NAME, Type.STRING, "connectdelta_offsets", new ConfigDef.NonEmptyString(),
                     Importance.LOW, "Table the sink owns in the target database, keyed by connector name, topic and "
                             + "partition, holding the next offset to apply. Created when missing.",
-                    RELIABILITY_GROUP, 6, ConfigDef.Width.MEDIUM, "Offsets table");
+                    RELIABILITY_GROUP, 6, ConfigDef.Width.MEDIUM, "Offsets table")
+            .define(TRANSACTION_AWARE, Type.BOOLEAN, false, Importance.HIGH,
+                    "Apply each source transaction in one target transaction, in the source's commit order, so "
+                            + "readers of the target see only whole transactions (the isolation of the source). Needs "
+                            + "Debezium's provide.transaction.metadata=true at the source, transaction.topic listed in "
+                            + "topics, exactly.once.enabled=true and tasks.max=1. Events without a transaction block "
+                            + "(snapshots) are applied as in plain mode; several small source transactions may share "
+                            + "one target transaction, one is never split (but see transaction.buffer.overflow).",
+                    TRANSACTIONS_GROUP, 1, ConfigDef.Width.SHORT, "Transaction aware")
+            .define(TRANSACTION_TOPIC, Type.STRING, null, Importance.HIGH,
+                    "Debezium's transaction topic, <topic.prefix>.transaction, whose BEGIN and END events tell the "
+                            + "sink how many events each source transaction has per table. Required with "
+                            + "transaction.aware=true, and must be one of topics. The tables counted are those whose "
+                            + "topic <topic.prefix>.<schema>.<table> this connector consumes.",
+                    TRANSACTIONS_GROUP, 2, ConfigDef.Width.LONG, "Transaction topic")
+            .define(TRANSACTION_BUFFER_MAX_EVENTS, Type.LONG, 100_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "The most data events held while their source transaction is incomplete.",
+                    TRANSACTIONS_GROUP, 3, ConfigDef.Width.SHORT, "Buffer max events")
+            .define(TRANSACTION_BUFFER_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "The most bytes (an estimate of the records' size in memory) held while their "
+                            + "source transaction is incomplete.",
+                    TRANSACTIONS_GROUP, 4, ConfigDef.Width.SHORT, "Buffer max bytes")
+            .define(TRANSACTION_BUFFER_OVERFLOW, Type.STRING, OverflowPolicy.FAIL.configValue(),
+                    OverflowPolicy.validator(), Importance.MEDIUM,
+                    "What happens past either bound. 'fail': the task fails with a message naming the held "
+                            + "transactions; nothing is lost (no offset past an unapplied event is committed) and it "
+                            + "resumes where it stopped once the bound is raised. 'split': the oldest held transaction "
+                            + "is applied in parts, logged at WARN; readers may then see it half applied.",
+                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow");
 
     private final String connectorName;
 
@@ -143,6 +178,15 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
         }
         if (primaryKeyMode() == PrimaryKeyMode.NONE && insertMode() != InsertMode.INSERT) {
             throw new ConfigException(PRIMARY_KEY_MODE, "none", "works with insert.mode=insert only");
+        }
+        if (transactionAware()) {
+            if (transactionTopic() == null || transactionTopic().isBlank()) {
+                throw new ConfigException(TRANSACTION_TOPIC, transactionTopic(), "is required with transaction.aware=true");
+            }
+            if (!exactlyOnce()) {
+                throw new ConfigException(EXACTLY_ONCE, false, "must be true with transaction.aware=true: a source "
+                        + "transaction held in the buffer across a restart is found again only through the offsets table");
+            }
         }
     }
 
@@ -234,6 +278,26 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public String offsetsTableName() {
         return getString(OFFSETS_TABLE_NAME);
+    }
+
+    public boolean transactionAware() {
+        return getBoolean(TRANSACTION_AWARE);
+    }
+
+    public String transactionTopic() {
+        return getString(TRANSACTION_TOPIC);
+    }
+
+    public long transactionBufferMaxEvents() {
+        return getLong(TRANSACTION_BUFFER_MAX_EVENTS);
+    }
+
+    public long transactionBufferMaxBytes() {
+        return getLong(TRANSACTION_BUFFER_MAX_BYTES);
+    }
+
+    public OverflowPolicy transactionBufferOverflow() {
+        return OverflowPolicy.parse(getString(TRANSACTION_BUFFER_OVERFLOW));
     }
 
     /** True when Connect's errors.tolerance is 'all': bad records go to the errant record reporter (DLQ). */

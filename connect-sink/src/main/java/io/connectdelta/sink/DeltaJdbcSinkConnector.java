@@ -43,8 +43,10 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
-        for (int i = 0; i < maxTasks; i++) {
+        // One source transaction spans topics and partitions: in transaction mode one task must see all of it.
+        int tasks = new DeltaJdbcSinkConfig(props).transactionAware() ? 1 : maxTasks;
+        List<Map<String, String>> configs = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) {
             Map<String, String> task = new HashMap<>(props);
             task.put(DeltaJdbcSinkTask.TASK_ID, Integer.toString(i));
             configs.add(task);
@@ -77,9 +79,10 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
         try {
             config = new DeltaJdbcSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
-            String key = e.getMessage() != null && e.getMessage().contains(DeltaJdbcSinkConfig.PRIMARY_KEY_FIELDS)
-                    ? DeltaJdbcSinkConfig.PRIMARY_KEY_FIELDS : DeltaJdbcSinkConfig.PRIMARY_KEY_MODE;
-            values.get(key).addErrorMessage(e.getMessage());
+            values.get(keyOf(e)).addErrorMessage(e.getMessage());
+            return result;
+        }
+        if (config.transactionAware() && !validTransactionMode(connectorConfigs, config, values)) {
             return result;
         }
         Dialect dialect;
@@ -105,5 +108,45 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
             }
         }
         return result;
+    }
+
+    /** The key a combination error is about: the first of our keys its message names. */
+    private static String keyOf(ConfigException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        for (String key : List.of(DeltaJdbcSinkConfig.PRIMARY_KEY_FIELDS, DeltaJdbcSinkConfig.TRANSACTION_TOPIC,
+                DeltaJdbcSinkConfig.EXACTLY_ONCE)) {
+            if (message.contains("configuration " + key + ":")) {
+                return key;
+            }
+        }
+        return DeltaJdbcSinkConfig.PRIMARY_KEY_MODE;
+    }
+
+    /**
+     * Transaction mode needs one task (one source transaction spans topics and partitions, and only a task that
+     * sees all of them can apply it whole) and the transaction topic among the topics it consumes.
+     */
+    private static boolean validTransactionMode(Map<String, String> props, DeltaJdbcSinkConfig config,
+                                                Map<String, ConfigValue> values) {
+        boolean valid = true;
+        String tasksMax = props.getOrDefault("tasks.max", "1").trim();
+        if (!"1".equals(tasksMax)) {
+            values.get(DeltaJdbcSinkConfig.TRANSACTION_AWARE).addErrorMessage("transaction.aware=true needs tasks.max=1 "
+                    + "(it is " + tasksMax + "): the events of one source transaction arrive on several topics and "
+                    + "partitions, and only a task that consumes all of them can apply the transaction whole. Use "
+                    + "plain mode (transaction.aware=false) to spread a connector over several tasks.");
+            valid = false;
+        }
+        String txTopic = config.transactionTopic();
+        String topics = props.getOrDefault("topics", "");
+        String regex = props.get("topics.regex");
+        boolean listed = List.of(topics.split("\\s*,\\s*")).contains(txTopic)
+                || (regex != null && !regex.isBlank() && txTopic.matches(regex));
+        if (!listed) {
+            values.get(DeltaJdbcSinkConfig.TRANSACTION_TOPIC).addErrorMessage("The transaction topic '" + txTopic
+                    + "' must also be consumed: add it to topics (or make topics.regex match it).");
+            valid = false;
+        }
+        return valid;
     }
 }

@@ -3,15 +3,20 @@ package io.connectdelta.sink;
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.RecordLocation;
+import io.connectdelta.event.TransactionBlock;
+import io.connectdelta.event.TransactionMarker;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
 import io.connectdelta.sink.plan.TableNaming;
+import io.connectdelta.sink.transaction.ApplyUnit;
+import io.connectdelta.sink.transaction.TransactionBuffer;
 import io.connectdelta.sink.writer.JdbcWriter;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -24,12 +29,20 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Buffers records, turns them into a plan and hands it to the writer; commits offsets only for records that are
  * applied (or reported to the DLQ). In exactly-once mode the next offsets live in the target database, written in
  * the data's transaction, and the task resumes from there.
+ * <p>
+ * Plain mode writes what each put() brings, batch.size records per target transaction. Transaction mode
+ * (transaction.aware) holds data events in a {@link TransactionBuffer} until their source transaction is whole,
+ * then writes whole source transactions, in commit order, several to a target transaction at most batch.size
+ * events (a larger one goes alone). Both end in {@link #apply}.
  */
 public class DeltaJdbcSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaJdbcSinkTask.class);
@@ -41,6 +54,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private JdbcWriter writer;
     private SinkTaskMetrics metrics;
     private List<SinkRecord> buffer = new ArrayList<>();
+    /** Transaction mode only: data events and markers held until their source transaction is whole. */
+    private TransactionBuffer transactions;
     /** Per partition the offset after the last record applied or reported: what may be committed. */
     private final Map<TopicPartition, Long> appliedNext = new HashMap<>();
     /** Per partition the next offset recorded in the target: records below it were applied before. */
@@ -61,9 +76,29 @@ public class DeltaJdbcSinkTask extends SinkTask {
         metrics.register(config.connectorName(), taskId);
         Dialect dialect = Dialect.forUrl(config.connectionUrl());
         writer = new JdbcWriter(config, dialect, metrics);
-        LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}",
-                taskId, config.connectorName(), config.connectionUrl(), dialect.name(),
-                config.insertMode().name().toLowerCase(), config.exactlyOnce());
+        if (config.transactionAware()) {
+            transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
+                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+        }
+        LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
+                        + "transaction.aware={}", taskId, config.connectorName(), config.connectionUrl(), dialect.name(),
+                config.insertMode().name().toLowerCase(), config.exactlyOnce(), config.transactionAware());
+    }
+
+    /**
+     * Which data collections (schema.table) named by END markers reach this sink: those whose Debezium topic,
+     * {@code <topic.prefix>.<schema>.<table>}, is among the connector's topics (or matches topics.regex). The
+     * prefix is the transaction topic's name without its last part, as Debezium names it.
+     */
+    private Predicate<String> consumedCollections(Map<String, String> props) {
+        String txTopic = config.transactionTopic();
+        int dot = txTopic.lastIndexOf('.');
+        String prefix = dot < 0 ? "" : txTopic.substring(0, dot + 1);
+        Set<String> topics = Set.of(props.getOrDefault("topics", "").split("\\s*,\\s*"));
+        String regex = props.get("topics.regex");
+        Pattern pattern = regex == null || regex.isBlank() ? null : Pattern.compile(regex);
+        return collection -> topics.contains(prefix + collection)
+                || (pattern != null && pattern.matcher(prefix + collection).matches());
     }
 
     /** The metrics of this task (also registered in JMX). */
@@ -87,6 +122,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
     @Override
     public void close(Collection<TopicPartition> partitions) {
         buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
+        if (transactions != null && !partitions.isEmpty()) {
+            // Held events are read again from the offsets the target recorded, once the partitions are open again.
+            transactions.clear();
+            metrics.recordBuffered(0, 0);
+        }
         partitions.forEach(p -> {
             recordedNext.remove(p);
             appliedNext.remove(p);
@@ -101,6 +141,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 metrics.recordAlreadyApplied();
                 continue;
             }
+            if (transactions != null) {
+                holdForTransaction(record);
+                continue;
+            }
             buffer.add(record);
             if (buffer.size() >= config.batchSize()) {
                 writeBuffer();
@@ -108,7 +152,98 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put fails
         // the task as it must.
-        writeBuffer();
+        if (transactions != null) {
+            writeReadyTransactions();
+        } else {
+            writeBuffer();
+        }
+    }
+
+    private void holdForTransaction(SinkRecord record) {
+        if (record.topic().equals(config.transactionTopic())) {
+            TransactionMarker marker;
+            try {
+                marker = TransactionMarker.read(record);
+            } catch (DataException e) {
+                badRecord(record, e);
+                transactions.addUnreadable(record, null);
+                return;
+            }
+            transactions.addMarker(record, marker);
+            return;
+        }
+        ChangeEvent event;
+        try {
+            event = reader.read(record);
+        } catch (DataException e) {
+            badRecord(record, e);
+            // Still counted in its transaction, so that the rest of the transaction is applied.
+            transactions.addUnreadable(record, rawXid(record.value()));
+            return;
+        }
+        transactions.add(record, event);
+    }
+
+    /** The transaction id of a record the reader could not read, when its value still shows one. */
+    private static String rawXid(Object value) {
+        Object tx = value instanceof Struct && ((Struct) value).schema().field("transaction") != null
+                ? ((Struct) value).get("transaction")
+                : value instanceof Map ? ((Map<?, ?>) value).get("transaction") : null;
+        Object id = tx instanceof Struct && ((Struct) tx).schema().field("id") != null ? ((Struct) tx).get("id")
+                : tx instanceof Map ? ((Map<?, ?>) tx).get("id") : null;
+        return id == null ? null : TransactionBlock.xidOf(id.toString());
+    }
+
+    /**
+     * Writes every whole source transaction now ready, in commit order: as many as fit in batch.size events share
+     * one target transaction, and one larger than that goes alone, never split.
+     */
+    private void writeReadyTransactions() {
+        List<ApplyUnit> ready = transactions.drainReady();
+        int start = 0;
+        while (start < ready.size()) {
+            int end = start;
+            int events = 0;
+            do {
+                events += ready.get(end).events().size();
+                end++;
+            } while (end < ready.size() && events + ready.get(end).events().size() <= config.batchSize());
+            List<ApplyUnit> group = ready.subList(start, end);
+            List<ChangeEvent> planned = new ArrayList<>(events);
+            List<SinkRecord> consumed = new ArrayList<>();
+            for (ApplyUnit unit : group) {
+                planned.addAll(unit.events());
+                consumed.addAll(unit.records());
+            }
+            apply(planned, nextOffsets(consumed));
+            long now = System.nanoTime();
+            int sourceTransactions = 0;
+            long latency = 0;
+            for (ApplyUnit unit : group) {
+                if (unit.isTransaction()) {
+                    sourceTransactions++;
+                    latency += now - unit.completedNanos();
+                }
+            }
+            metrics.recordSourceTransactions(sourceTransactions, sourceTransactions == 0 ? 0
+                    : (int) group.stream().filter(ApplyUnit::isTransaction).mapToLong(u -> u.events().size()).sum(), latency);
+            LOG.debug("Applied {} source transaction(s) and {} other event(s) in one target transaction",
+                    sourceTransactions, group.size() - sourceTransactions);
+            start = end;
+        }
+        metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
+    }
+
+    /**
+     * Per partition, the offset after the last of these records. Handed-out records form a prefix of each
+     * partition (TransactionBuffer's rule), so this is exactly how far the partition is applied after them.
+     */
+    private static Map<TopicPartition, Long> nextOffsets(List<SinkRecord> records) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (SinkRecord record : records) {
+            next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
+        }
+        return next;
     }
 
     @Override
@@ -135,22 +270,34 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         List<SinkRecord> records = buffer;
         buffer = new ArrayList<>();
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (SinkRecord record : records) {
-            next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
-        }
-        PlanBuilder builder = new PlanBuilder(config, naming);
-        List<ChangeEvent> planned = new ArrayList<>();
+        List<ChangeEvent> events = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             try {
-                ChangeEvent event = reader.read(record);
+                events.add(reader.read(record));
+            } catch (DataException e) {
+                badRecord(record, e);
+            }
+        }
+        apply(events, nextOffsets(records));
+    }
+
+    /**
+     * Applies the events in one target transaction that also records {@code next} as the partitions' progress.
+     * When that fails for a reason other than a transient one, the events are applied again one by one under
+     * savepoints, to find the bad ones and report them (DLQ) or fail naming them.
+     */
+    private void apply(List<ChangeEvent> events, Map<TopicPartition, Long> next) {
+        PlanBuilder builder = new PlanBuilder(config, naming);
+        List<ChangeEvent> planned = new ArrayList<>();
+        for (ChangeEvent event : events) {
+            try {
                 if (builder.add(event) == PlanBuilder.Outcome.PLANNED) {
                     planned.add(event);
                 } else {
                     metrics.recordIgnored();
                 }
             } catch (DataException e) {
-                badRecord(record, e);
+                badRecord((SinkRecord) event.record(), e);
             }
         }
         try {

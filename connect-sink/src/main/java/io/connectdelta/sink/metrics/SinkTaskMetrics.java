@@ -32,6 +32,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final AtomicLong lastFlushNanos = new AtomicLong();
     private final LongAdder flushNanos = new LongAdder();
     private final LongAdder flushes = new LongAdder();
+    private final LongAdder sourceTransactions = new LongAdder();
+    private final LongAdder sourceTransactionEvents = new LongAdder();
+    private final LongAdder sourceTransactionLatencyNanos = new LongAdder();
+    private final AtomicLong eventsBuffered = new AtomicLong();
+    private final AtomicLong transactionsBuffered = new AtomicLong();
     private ObjectName name;
 
     public static ObjectName objectName(String connector, int task) {
@@ -101,6 +106,18 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         lastFlushNanos.set(nanos);
         flushNanos.add(nanos);
         flushes.increment();
+    }
+
+    /** A target transaction applied {@code transactions} source transactions of {@code events} data events. */
+    public void recordSourceTransactions(int transactions, int events, long latencyNanosSum) {
+        sourceTransactions.add(transactions);
+        sourceTransactionEvents.add(events);
+        sourceTransactionLatencyNanos.add(latencyNanosSum);
+    }
+
+    public void recordBuffered(long events, long transactions) {
+        eventsBuffered.set(events);
+        transactionsBuffered.set(transactions);
     }
 
     public void recordRetry() {
@@ -216,5 +233,32 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     public double getAverageFlushLatencyMs() {
         long n = flushes.sum();
         return n == 0 ? 0 : flushNanos.sum() / 1e6 / n;
+    }
+
+    @Override
+    public long getSourceTransactionsApplied() {
+        return sourceTransactions.sum();
+    }
+
+    @Override
+    public double getAverageEventsPerSourceTransaction() {
+        long count = sourceTransactions.sum();
+        return count == 0 ? 0 : (double) sourceTransactionEvents.sum() / count;
+    }
+
+    @Override
+    public double getAverageSourceTransactionCommitLatencyMs() {
+        long count = sourceTransactions.sum();
+        return count == 0 ? 0 : sourceTransactionLatencyNanos.sum() / 1e6 / count;
+    }
+
+    @Override
+    public long getEventsBuffered() {
+        return eventsBuffered.get();
+    }
+
+    @Override
+    public long getSourceTransactionsBuffered() {
+        return transactionsBuffered.get();
     }
 }

@@ -40,4 +40,22 @@ public interface SinkTaskMetricsMBean {
     double getLastFlushLatencyMs();
 
     double getAverageFlushLatencyMs();
+
+    /** Transaction mode: source transactions applied, each whole in one target transaction. */
+    long getSourceTransactionsApplied();
+
+    /** Transaction mode: data events per applied source transaction, on average. */
+    double getAverageEventsPerSourceTransaction();
+
+    /**
+     * Transaction mode: from the moment a source transaction was complete in the buffer to the commit of the
+     * target transaction that applied it, on average, in milliseconds.
+     */
+    double getAverageSourceTransactionCommitLatencyMs();
+
+    /** Transaction mode: data events held while their source transaction is incomplete. */
+    long getEventsBuffered();
+
+    /** Transaction mode: source transactions held, waiting for their END marker or some of their events. */
+    long getSourceTransactionsBuffered();
 }
