@@ -1,5 +1,6 @@
 package io.connectdelta.sink.e2e;
 
+import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -85,6 +86,7 @@ class TransactionModeEndToEndTest {
 
         readers.forEach((name, reader) -> {
             System.out.println("[e2e] " + name + ": " + reader);
+            assertTrue(reader.checks() >= 100, name + ": the reader checked many times: " + reader);
             assertTrue(reader.countsSeenBetween(before, before + transfers) >= 10,
                     name + ": the reader checked while transfers arrived: " + reader);
             if (name.contains("txn")) {
@@ -115,6 +117,21 @@ class TransactionModeEndToEndTest {
                 sink + ": nothing held once the target equals the source");
         assertEquals(0, ((Number) BankPipeline.metric(sink, 0, "SourceTransactionsBuffered")).longValue(),
                 sink + ": no source transaction held");
+    }
+
+    /** Through the REST API: transaction mode with several tasks is refused, on validate and on create. */
+    @Test
+    void transactionModeRefusesSeveralTasks() {
+        Map<String, String> config = pipeline.transactionalSink(BankPipeline.newTarget("postgresql", "e2e_validate"));
+        config.put("name", "txn-three-tasks");
+        config.put("tasks.max", "3");
+        Map<String, List<String>> errors = ConnectCluster.validationErrors(pipeline.connect.validate(config));
+        assertEquals(List.of("transaction.aware"), List.copyOf(errors.keySet()), errors.toString());
+        assertTrue(errors.get("transaction.aware").get(0).contains("tasks.max=1"), errors.toString());
+        ConnectCluster.Response create = pipeline.connect.put("/connectors/txn-three-tasks/config", config);
+        assertEquals(400, create.status(), "creating it is refused: " + create.body());
+        config.put("tasks.max", "1");
+        assertEquals(Map.of(), ConnectCluster.validationErrors(pipeline.connect.validate(config)));
     }
 
     /**
