@@ -78,7 +78,18 @@ class TransactionModeEndToEndTest {
 
         int before = sourceTransfers();
         int transfers = 300;
-        workload.run(transfers, PACE);
+        // EventsBuffered sampled while the transfers stream: a transaction's events wait until it is whole.
+        Map<String, Long> mostBuffered = new LinkedHashMap<>();
+        CompletableFuture<Void> work = workload.start(transfers, PACE);
+        while (!work.isDone()) {
+            for (String name : List.of("bank-txn-pg", "bank-txn-maria")) {
+                long buffered = ((Number) BankPipeline.metric(name, 0, "EventsBuffered")).longValue();
+                mostBuffered.merge(name, buffered, Math::max);
+            }
+            Thread.sleep(1);
+        }
+        work.join();
+        System.out.println("[e2e] most events buffered: " + mostBuffered);
         targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, false));
         for (LedgerReader reader : readers.values()) {
             reader.close();
@@ -97,6 +108,7 @@ class TransactionModeEndToEndTest {
         });
         targets.forEach((name, target) -> assertEveryTransferWrittenOnce(target, name));
         for (String name : List.of("bank-txn-pg", "bank-txn-maria")) {
+            assertTrue(mostBuffered.get(name) > 0, name + ": EventsBuffered showed events held while transfers arrived");
             assertTransactionMetrics(name, Bank.snapshot(pipeline.source).transfers().size());
         }
         targets.keySet().forEach(pipeline::deleteSink);
