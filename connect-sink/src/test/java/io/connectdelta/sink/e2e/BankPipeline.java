@@ -3,6 +3,7 @@ package io.connectdelta.sink.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connectdelta.sink.DeltaJdbcSinkConnector;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
@@ -88,15 +89,12 @@ final class BankPipeline implements AutoCloseable {
         return target;
     }
 
-    /** A sink in plain mode over the data topics; tables named after the source table. */
-    Map<String, String> plainSink(TestDatabase target) {
-        Map<String, String> config = new LinkedHashMap<>();
+    /** A sink {@code name} in plain mode over the data topics; tables named after the source table. */
+    Map<String, String> plainSink(String name, TestDatabase target) {
+        Map<String, String> config = new LinkedHashMap<>(TaskHarness.baseConfig(target, name));
         config.put("connector.class", DeltaJdbcSinkConnector.class.getName());
         config.put("tasks.max", "1");
         config.put("topics", accountsTopic() + "," + transfersTopic());
-        config.put("connection.url", target.jdbcUrl());
-        config.put("connection.username", target.user());
-        config.put("connection.password", target.password());
         config.put("insert.mode", "upsert");
         config.put("primary.key.mode", "record_key");
         config.put("collection.name.format", "${source.table}");
@@ -106,8 +104,8 @@ final class BankPipeline implements AutoCloseable {
     }
 
     /** A sink in transaction mode: the data topics and Debezium's transaction topic. */
-    Map<String, String> transactionalSink(TestDatabase target) {
-        Map<String, String> config = plainSink(target);
+    Map<String, String> transactionalSink(String name, TestDatabase target) {
+        Map<String, String> config = plainSink(name, target);
         config.put("topics", accountsTopic() + "," + transfersTopic() + "," + transactionTopic());
         config.put("transaction.aware", "true");
         config.put("transaction.topic", transactionTopic());
@@ -135,7 +133,7 @@ final class BankPipeline implements AutoCloseable {
             if (response.status() != 409) {
                 break;
             }
-            sleep(250);
+            ConnectCluster.sleep(250);
         }
         ConnectCluster.expectSuccess("restart " + name, response);
     }
@@ -151,7 +149,7 @@ final class BankPipeline implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 fail(name + " did not stop: " + connect.status(name));
             }
-            sleep(100);
+            ConnectCluster.sleep(100);
         }
         ConnectCluster.Response reset = connect.delete("/connectors/" + name + "/offsets");
         ConnectCluster.expectSuccess("reset the offsets of " + name, reset);
@@ -192,7 +190,7 @@ final class BankPipeline implements AutoCloseable {
                 }
                 restart(sink, true);
             }
-            sleep(250);
+            ConnectCluster.sleep(250);
         }
         assertEquals(expected, actual, sink + " did not bring " + target + " to the source's content in " + TIMEOUT);
     }
@@ -232,15 +230,6 @@ final class BankPipeline implements AutoCloseable {
     static String firstLine(String trace) {
         int end = trace.indexOf('\n');
         return end < 0 ? trace : trace.substring(0, end);
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

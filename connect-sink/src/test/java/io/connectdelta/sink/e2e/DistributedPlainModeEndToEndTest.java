@@ -1,6 +1,7 @@
 package io.connectdelta.sink.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.TestDatabase;
 import org.apache.kafka.connect.util.clusters.WorkerHandle;
 import org.junit.jupiter.api.AfterAll;
@@ -46,13 +47,13 @@ class DistributedPlainModeEndToEndTest {
         targets.put("dist-plain-pg", BankPipeline.newTarget("postgresql", "e2e_dist"));
         targets.put("dist-plain-maria", BankPipeline.newTarget("mariadb", "e2e_dist"));
         targets.forEach((name, target) -> {
-            Map<String, String> config = pipeline.plainSink(target);
+            Map<String, String> config = pipeline.plainSink(name, target);
             config.put("tasks.max", String.valueOf(TASKS));
             pipeline.startSink(name, config);
         });
 
         CompletableFuture<Void> work = new TransferWorkload(pipeline.source, 99L).start(300, Duration.ofMillis(15));
-        BankPipeline.sleep(1500);
+        ConnectCluster.sleep(1500);
         WorkerHandle stopped = workerToStop(targets.keySet());
         int port = stopped.url().getPort();
         int tasksOnIt = 0;
@@ -67,10 +68,14 @@ class DistributedPlainModeEndToEndTest {
         long deadline = System.nanoTime() + BankPipeline.TIMEOUT.toNanos();
         for (String name : targets.keySet()) {
             while (pipeline.runningTasksAwayFrom(name, port) < TASKS) {
+                String failed = pipeline.connect.failedTaskTrace(name);
+                if (failed != null) {
+                    fail("A task of " + name + " failed: " + failed);
+                }
                 if (System.nanoTime() > deadline) {
                     fail("The tasks of " + name + " did not move off the stopped worker: " + pipeline.connect.status(name));
                 }
-                BankPipeline.sleep(200);
+                ConnectCluster.sleep(200);
             }
         }
         work.join();

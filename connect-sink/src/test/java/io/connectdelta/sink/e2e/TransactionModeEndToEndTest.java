@@ -67,9 +67,9 @@ class TransactionModeEndToEndTest {
         targets.forEach((name, target) -> {
             Map<String, String> config;
             if (name.contains("txn")) {
-                config = pipeline.transactionalSink(target);
+                config = pipeline.transactionalSink(name, target);
             } else {
-                config = pipeline.plainSink(target);
+                config = pipeline.plainSink(name, target);
                 config.put("batch.size", "1");
             }
             pipeline.startSink(name, config);
@@ -134,8 +134,8 @@ class TransactionModeEndToEndTest {
     /** Through the REST API: transaction mode with several tasks is refused, on validate and on create. */
     @Test
     void transactionModeRefusesSeveralTasks() {
-        Map<String, String> config = pipeline.transactionalSink(BankPipeline.newTarget("postgresql", "e2e_validate"));
-        config.put("name", "txn-three-tasks");
+        Map<String, String> config = pipeline.transactionalSink("txn-three-tasks",
+                BankPipeline.newTarget("postgresql", "e2e_validate"));
         config.put("tasks.max", "3");
         Map<String, List<String>> errors = ConnectCluster.validationErrors(pipeline.connect.validate(config));
         assertEquals(List.of("transaction.aware"), List.copyOf(errors.keySet()), errors.toString());
@@ -155,7 +155,7 @@ class TransactionModeEndToEndTest {
         Map<String, TestDatabase> targets = new LinkedHashMap<>();
         targets.put("crash-txn-pg", BankPipeline.newTarget("postgresql", "e2e_crash"));
         targets.put("crash-txn-maria", BankPipeline.newTarget("mariadb", "e2e_crash"));
-        targets.forEach((name, target) -> pipeline.startSink(name, pipeline.transactionalSink(target)));
+        targets.forEach((name, target) -> pipeline.startSink(name, pipeline.transactionalSink(name, target)));
         String[] names = targets.keySet().toArray(String[]::new);
 
         CompletableFuture<Void> work = workload.start(300, Duration.ofMillis(20));
@@ -164,7 +164,7 @@ class TransactionModeEndToEndTest {
         int killedSessions = 0;
         List<String> failures = new ArrayList<>();
         for (int round = 0; !work.isDone(); round++) {
-            BankPipeline.sleep(200 + random.nextInt(600));
+            ConnectCluster.sleep(200 + random.nextInt(600));
             String name = names[random.nextInt(names.length)];
             if (round % 2 == 0) {
                 pipeline.restart(name, false);
@@ -200,8 +200,8 @@ class TransactionModeEndToEndTest {
         String control = "replay-at-least-once-maria";
         targets.put(control, BankPipeline.newTarget("mariadb", "e2e_replay"));
         targets.forEach((name, target) -> {
-            Map<String, String> config = name.contains("txn") ? pipeline.transactionalSink(target)
-                    : pipeline.plainSink(target);
+            Map<String, String> config = name.contains("txn") ? pipeline.transactionalSink(name, target)
+                    : pipeline.plainSink(name, target);
             if (name.equals(control)) {
                 config.put("exactly.once.enabled", "false");
             }
@@ -214,7 +214,7 @@ class TransactionModeEndToEndTest {
         for (String name : targets.keySet()) {
             pipeline.resetOffsetsToZero(name);
         }
-        // One more transfer: once it is applied, each sink has read everything before it again.
+        // One more transfer (one partition per topic): once it is applied, each sink is past every record before it.
         workload.run(1, Duration.ZERO);
         int marker = Bank.snapshot(pipeline.source).transfers().keySet().stream().max(Integer::compare).orElseThrow();
         targets.forEach((name, target) -> pipeline.awaitEqualToSource(target, name, false));
@@ -242,15 +242,15 @@ class TransactionModeEndToEndTest {
     void theSinksRetryThroughTargetRestarts() throws Exception {
         TestDatabase postgres = BankPipeline.newTarget("postgresql", "e2e_fault");
         TestDatabase mariadb = BankPipeline.newTarget("mariadb", "e2e_fault");
-        Map<String, String> pgConfig = pipeline.transactionalSink(postgres);
-        Map<String, String> mariaConfig = pipeline.transactionalSink(mariadb);
+        Map<String, String> pgConfig = pipeline.transactionalSink("fault-txn-pg", postgres);
+        Map<String, String> mariaConfig = pipeline.transactionalSink("fault-txn-maria", mariadb);
         pipeline.startSink("fault-txn-pg", pgConfig);
         pipeline.startSink("fault-txn-maria", mariaConfig);
 
         CompletableFuture<Void> work = workload.start(200, Duration.ofMillis(20));
         boolean restartable = TestDatabases.canRestartMariaDb();
         CompletableFuture<Void> mariaFault = CompletableFuture.runAsync(() -> {
-            BankPipeline.sleep(800);
+            ConnectCluster.sleep(800);
             if (restartable) {
                 TestDatabases.restartMariaDb(Duration.ofSeconds(2));
             }
@@ -261,7 +261,7 @@ class TransactionModeEndToEndTest {
             if (!restartable) {
                 Bank.killSessions(mariadb);
             }
-            BankPipeline.sleep(300);
+            ConnectCluster.sleep(300);
         }
         work.join();
         mariaFault.join();
