@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -164,29 +165,35 @@ final class Bank {
         return transferWrites(target).values().stream().mapToLong(Integer::longValue).sum();
     }
 
-    /** Closes every session on the target database but this one's: the sink's connections break mid-use. */
-    static int killSessions(TestDatabase target) {
+    /** The server's id of a session: what {@link #killSessions} compares. */
+    static long sessionId(Connection c, boolean postgres) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(postgres ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Ends every session on the target database except this one's and those in {@code spared} (test readers): the
+     * sink's connections break mid-use. Returns how many were ended.
+     */
+    static int killSessions(TestDatabase target, Collection<Long> spared) {
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
-            if (target.isPostgres()) {
-                int killed = 0;
-                try (ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE datname = current_database() AND pid <> pg_backend_pid()")) {
-                    while (rs.next()) {
-                        killed++;
-                    }
-                }
-                return killed;
-            }
             List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT id FROM information_schema.processlist "
-                    + "WHERE db = DATABASE() AND id <> CONNECTION_ID()")) {
+            String sessions = target.isPostgres()
+                    ? "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    : "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()";
+            try (ResultSet rs = s.executeQuery(sessions)) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    if (!spared.contains(rs.getLong(1))) {
+                        ids.add(rs.getLong(1));
+                    }
                 }
             }
             for (long id : ids) {
                 try {
-                    s.execute("KILL " + id);
+                    s.execute(target.isPostgres() ? "SELECT pg_terminate_backend(" + id + ")" : "KILL " + id);
                 } catch (SQLException gone) {
                     // the session ended by itself meanwhile
                 }

@@ -227,6 +227,14 @@ final class BankPipeline implements AutoCloseable {
         }
     }
 
+    /** EventsBuffered of a sink's task 0, or 0 while no task is registered (between a stop and a start). */
+    static long eventsBuffered(String connector) {
+        if (!ManagementFactory.getPlatformMBeanServer().isRegistered(SinkTaskMetrics.objectName(connector, 0))) {
+            return 0;
+        }
+        return ((Number) metric(connector, 0, "EventsBuffered")).longValue();
+    }
+
     static String firstLine(String trace) {
         int end = trace.indexOf('\n');
         return end < 0 ? trace : trace.substring(0, end);

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +25,7 @@ final class LedgerReader implements AutoCloseable {
     private final Set<Integer> transferCountsSeen = new ConcurrentSkipListSet<>();
     private final List<String> firstViolations = new ArrayList<>();
     private volatile Throwable failure;
+    private final CompletableFuture<Long> sessionId = new CompletableFuture<>();
 
     LedgerReader(TestDatabase target) {
         this.target = target;
@@ -36,6 +38,8 @@ final class LedgerReader implements AutoCloseable {
         try (Connection c = target.connect()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            sessionId.complete(Bank.sessionId(c, target.isPostgres()));
+            c.commit();
             while (running) {
                 Bank.LedgerCheck check = Bank.checkLedger(c);
                 if (check.complete()) {
@@ -54,9 +58,15 @@ final class LedgerReader implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             failure = e;
+            sessionId.completeExceptionally(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The reader's session on the target (to spare it when the sink's sessions are killed). */
+    long sessionId() {
+        return sessionId.join();
     }
 
     int checks() {
