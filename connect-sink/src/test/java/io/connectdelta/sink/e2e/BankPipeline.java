@@ -120,7 +120,7 @@ final class BankPipeline implements AutoCloseable {
     }
 
     void deleteSink(String name) {
-        connect.deleteConnector(name);
+        deleteConnector(name);
         sinks.remove(name);
     }
 
@@ -244,12 +244,28 @@ final class BankPipeline implements AutoCloseable {
     public void close() {
         try {
             for (String sink : List.copyOf(sinks)) {
-                connect.deleteConnector(sink);
+                deleteConnector(sink);
             }
-            connect.deleteConnector(sourceName);
+            deleteConnector(sourceName);
             DebeziumPostgres.dropSlotAndPublication(source, sourceName);
         } finally {
             connect.close();
+        }
+    }
+
+    /** Deletes a connector, asking again while the cluster answers 5xx (e.g. its leader just left). */
+    private void deleteConnector(String name) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                connect.deleteConnector(name);
+                return;
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                ConnectCluster.sleep(500);
+            }
         }
     }
 }

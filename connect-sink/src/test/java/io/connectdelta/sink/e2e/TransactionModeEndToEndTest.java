@@ -83,8 +83,7 @@ class TransactionModeEndToEndTest {
         CompletableFuture<Void> work = workload.start(transfers, PACE);
         while (!work.isDone()) {
             for (String name : List.of("bank-txn-pg", "bank-txn-maria")) {
-                long buffered = ((Number) BankPipeline.metric(name, 0, "EventsBuffered")).longValue();
-                mostBuffered.merge(name, buffered, Math::max);
+                mostBuffered.merge(name, BankPipeline.eventsBuffered(name), Math::max);
             }
             Thread.sleep(1);
         }
