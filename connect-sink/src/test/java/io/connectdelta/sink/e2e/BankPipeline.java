@@ -195,7 +195,7 @@ final class BankPipeline implements AutoCloseable {
         assertEquals(expected, actual, sink + " did not bring " + target + " to the source's content in " + TIMEOUT);
     }
 
-    /** Whether every task of the connector runs on a worker other than {@code port}'s, and how many run. */
+    /** How many tasks of the connector run on a worker other than the one at {@code port}. */
     int runningTasksAwayFrom(String name, int port) {
         int running = 0;
         for (JsonNode task : connect.status(name).path("tasks")) {
