@@ -83,7 +83,11 @@ final class BankPipeline implements AutoCloseable {
 
     /** A fresh target database ("postgresql" or "mariadb") with the bank tables and the audit trigger. */
     static TestDatabase newTarget(String kind, String name) {
-        TestDatabase server = kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.mariadb();
+        return newTarget(kind.equals("postgresql") ? TestDatabases.postgres() : TestDatabases.mariadb(), name);
+    }
+
+    /** A fresh target database on {@code server} with the bank tables and the audit trigger. */
+    static TestDatabase newTarget(TestDatabase server, String name) {
         TestDatabase target = server.createDatabase(name);
         Bank.createTarget(target);
         return target;
