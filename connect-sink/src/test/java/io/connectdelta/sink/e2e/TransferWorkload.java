@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Random transfers on the source, each ONE source transaction: debit one account, credit another, insert the
@@ -20,16 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TransferWorkload {
     private final TestDatabase source;
     private final Random random;
-    private final AtomicInteger done = new AtomicInteger();
 
     TransferWorkload(TestDatabase source, long seed) {
         this.source = source;
         this.random = new Random(seed);
-    }
-
-    /** Transfers committed so far by this workload. */
-    int done() {
-        return done.get();
     }
 
     /** Runs {@code count} transfers, pausing {@code pause} after each; the future completes after the last commit. */
@@ -76,7 +69,6 @@ final class TransferWorkload {
                     log.setLong(4, amount);
                     log.executeUpdate();
                     c.commit();
-                    done.incrementAndGet();
                     if (!pause.isZero()) {
                         TimeUnit.MICROSECONDS.sleep(pause.toNanos() / 1000);
                     }
