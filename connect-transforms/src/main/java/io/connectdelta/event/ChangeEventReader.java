@@ -57,6 +57,17 @@ public final class ChangeEventReader {
         return placeholder;
     }
 
+    private static final String HEARTBEAT_SCHEMA = "io.debezium.connector.common.Heartbeat";
+
+    /**
+     * True for Debezium's own metadata records that a source connector sends beside the change events: transaction
+     * BEGIN/END markers and heartbeats. Transforms pass them through, as Debezium's own transforms do.
+     */
+    public static boolean isDebeziumMetadata(ConnectRecord<?> record) {
+        return TransactionMarker.isMarker(record)
+                || (record.valueSchema() != null && HEARTBEAT_SCHEMA.equals(record.valueSchema().name()));
+    }
+
     public ChangeEvent read(ConnectRecord<?> record) {
         Row key = keyRow(record);
         Object value = record.value();
