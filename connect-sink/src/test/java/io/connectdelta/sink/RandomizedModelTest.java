@@ -1,12 +1,10 @@
 package io.connectdelta.sink;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
+import io.connectdelta.transforms.ToDelta;
 import io.connectdelta.testing.TestDatabase;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -28,13 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Random inserts, updates of random column subsets (nulls included) and deletes on a model table, encoded as full
- * events, delta events, placeholder-bearing full events, JSON Patch events or a mix, sunk into both databases in
- * random put sizes: the target table must equal the model.
+ * events, delta events and JSON Patch events (our ToDelta transform applied to the full events), placeholder-bearing
+ * full events, or a mix, sunk into both databases in random put sizes: the target table must equal the model.
  */
 class RandomizedModelTest {
     static final List<String> COLUMNS = List.of("name", "qty", "note", "tags");
     static final String PLACEHOLDER = "__debezium_unavailable_value";
-    static final ObjectMapper JSON = new ObjectMapper();
     static DatabasePair databases;
     static TestDatabase postgres;
     static TestDatabase mariadb;
@@ -138,7 +135,7 @@ class RandomizedModelTest {
                 return random.nextInt(1000) - 500;
             case "tags": {
                 if (old != null && random.nextBoolean()) {
-                    // One element appended: JSON Patch encodes it as an add at /tags/-.
+                    // One element appended: ToDelta's JSON Patch encodes it as an add at /tags/-.
                     List<String> longer = new ArrayList<>((List<?>) old instanceof List ? castList(old) : List.of());
                     longer.add("t" + random.nextInt(100));
                     return longer;
@@ -165,46 +162,29 @@ class RandomizedModelTest {
         return struct;
     }
 
+    /** Our ToDelta transform, in each of its formats: the delta and JSON Patch events come from it. */
+    private static final Map<String, ToDelta<SinkRecord>> TO_DELTA = Map.of(
+            "delta", toDelta(ToDelta.FORMAT_FIELDS), "json-patch", toDelta(ToDelta.FORMAT_JSON_PATCH));
+
+    private static ToDelta<SinkRecord> toDelta(String format) {
+        ToDelta<SinkRecord> transform = new ToDelta<>();
+        transform.configure(Map.of(ToDelta.FORMAT_CONFIG, format));
+        return transform;
+    }
+
+    /** The full event as Debezium sends it with REPLICA IDENTITY FULL, or what ToDelta makes of it. */
+    static SinkRecord encoded(String shape, SinkRecord full) {
+        ToDelta<SinkRecord> transform = TO_DELTA.get(shape);
+        return transform == null ? full : transform.apply(full);
+    }
+
     static SinkRecord insert(TestDeltaEncoder e, String shape, int id, Map<String, Object> row) {
-        switch (shape) {
-            case "delta": {
-                Map<String, Object> all = new LinkedHashMap<>(row);
-                all.put("id", id);
-                return e.delta("c", e.row("id", id), all);
-            }
-            case "json-patch": {
-                ArrayNode patch = JSON.createArrayNode();
-                patch.addObject().put("op", "add").put("path", "/id").put("value", id);
-                row.forEach((column, value) -> patch.addObject().put("op", "add").put("path", "/" + column)
-                        .set("value", JSON.valueToTree(value)));
-                return e.patch("c", e.row("id", id), patch.toString());
-            }
-            default:
-                return e.full("c", null, struct(e, id, row));
-        }
+        return encoded(shape, e.full("c", null, struct(e, id, row)));
     }
 
     static SinkRecord update(TestDeltaEncoder e, String shape, int id, Map<String, Object> before,
                              Map<String, Object> after, Map<String, Object> changed) {
         switch (shape) {
-            case "delta":
-                return e.delta("u", e.row("id", id), changed);
-            case "json-patch": {
-                ArrayNode patch = JSON.createArrayNode();
-                changed.forEach((column, value) -> {
-                    Object old = before.get(column);
-                    if (column.equals("tags") && old != null && value != null
-                            && ((List<?>) value).size() == ((List<?>) old).size() + 1
-                            && ((List<?>) value).subList(0, ((List<?>) old).size()).equals(old)) {
-                        patch.addObject().put("op", "add").put("path", "/tags/-")
-                                .set("value", JSON.valueToTree(((List<?>) value).get(((List<?>) old).size())));
-                    } else {
-                        ObjectNode op = patch.addObject().put("op", "replace").put("path", "/" + column);
-                        op.set("value", JSON.valueToTree(value));
-                    }
-                });
-                return e.patch("u", e.row("id", id), patch.toString());
-            }
             case "placeholder": {
                 // REPLICA IDENTITY DEFAULT: no before image; unchanged TOASTable columns carry the placeholder.
                 Map<String, Object> image = new HashMap<>(after);
@@ -217,18 +197,14 @@ class RandomizedModelTest {
                 return e.full("u", null, struct(e, id, image));
             }
             default:
-                return e.full("u", struct(e, id, before), struct(e, id, after));
+                return encoded(shape, e.full("u", struct(e, id, before), struct(e, id, after)));
         }
     }
 
     static SinkRecord delete(TestDeltaEncoder e, String shape, int id, Map<String, Object> before, Random random) {
-        switch (shape) {
-            case "delta":
-                return e.delta("d", e.row("id", id), Map.of());
-            case "json-patch":
-                return e.patch("d", e.row("id", id), null);
-            default:
-                return random.nextBoolean() ? e.tombstone(e.row("id", id)) : e.full("d", struct(e, id, before), null);
+        if (TO_DELTA.containsKey(shape)) {
+            return encoded(shape, e.full("d", struct(e, id, before), null));
         }
+        return random.nextBoolean() ? e.tombstone(e.row("id", id)) : e.full("d", struct(e, id, before), null);
     }
 }
