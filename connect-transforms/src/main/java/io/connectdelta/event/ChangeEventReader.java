@@ -3,6 +3,7 @@ package io.connectdelta.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.connectdelta.event.json.RowJson;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -33,7 +34,8 @@ import java.util.Set;
  * Anything else raises a DataException naming the topic, partition and offset, and what was expected.
  */
 public final class ChangeEventReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Exact decimals: a patch's numbers must come back as the values they were written from.
+    private static final ObjectMapper JSON = RowJson.mapper();
     private static final Set<String> ENVELOPE_METADATA =
             Set.of(Formats.SOURCE, Formats.TRANSACTION, Formats.OP, Formats.TS_MS, "ts_us", "ts_ns");
     private static final Set<String> FLATTENED_METADATA = Set.of(

@@ -35,7 +35,8 @@ public final class Row {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field field : struct.schema().fields()) {
             if (present.test(field.name())) {
-                values.put(field.name(), struct.get(field));
+                // Without the default: a column set to null must read as null, not as its schema's default.
+                values.put(field.name(), struct.getWithoutDefault(field.name()));
             }
         }
         return new Row(struct.schema(), values);

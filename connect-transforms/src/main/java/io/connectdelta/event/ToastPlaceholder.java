@@ -9,6 +9,7 @@ import org.apache.kafka.connect.data.Schema;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,9 @@ import java.util.Map;
  *   <li>MAP (hstore as a map): the single entry {@code {placeholder: placeholder}};</li>
  *   <li>STRING holding JSON (hstore as json): the text of that single-entry map;</li>
  *   <li>ARRAY of strings (text[], varchar[]): a one-element list holding the placeholder;</li>
- *   <li>ARRAY of INT8/INT16/INT32/INT64 (int[] and bigint[]): the placeholder's bytes, one element each.</li>
+ *   <li>ARRAY of INT8/INT16/INT32/INT64 (int[] and bigint[]): the placeholder's bytes, one element each;</li>
+ *   <li>in schemaless records (JsonConverter schemas.enable=false) BYTES arrive as base64 text: the base64 of the
+ *       placeholder's bytes.</li>
  * </ul>
  * One detector serves every transform and the sink, so they all agree on what "unavailable" means.
  */
@@ -38,13 +41,13 @@ public final class ToastPlaceholder {
 
     private final String text;
     private final byte[] bytes;
-    private final List<String> textArray;
+    private final String base64;
     private final JsonNode hstoreJson;
 
     private ToastPlaceholder(String text, byte[] bytes) {
         this.text = text;
         this.bytes = bytes;
-        this.textArray = List.of(text);
+        this.base64 = Base64.getEncoder().encodeToString(bytes);
         this.hstoreJson = JSON.createObjectNode().put(text, text);
     }
 
@@ -95,7 +98,7 @@ public final class ToastPlaceholder {
         }
         if (value instanceof String) {
             String s = (String) value;
-            return s.equals(text) || (looksLikeHstoreJson(s) && isHstoreJson(s));
+            return s.equals(text) || (schema == null && s.equals(base64)) || (looksLikeHstoreJson(s) && isHstoreJson(s));
         }
         if (Values.isBytes(value)) {
             return Arrays.equals(Values.bytes(value), bytes);

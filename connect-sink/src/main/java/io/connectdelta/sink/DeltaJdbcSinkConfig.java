@@ -1,0 +1,308 @@
+package io.connectdelta.sink;
+
+import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.sink.transaction.OverflowPolicy;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every option of {@link DeltaJdbcSinkConnector}. Keys that name a concept the Debezium JDBC sink also has use its
+ * name and meaning (connection.url, insert.mode, primary.key.mode, ...).
+ */
+public final class DeltaJdbcSinkConfig extends AbstractConfig {
+
+    public enum InsertMode { INSERT, UPSERT, UPDATE }
+
+    public enum PrimaryKeyMode { NONE, RECORD_KEY, RECORD_VALUE }
+
+    public enum SchemaEvolution { NONE, BASIC }
+
+    public enum MissingRowMode { INSERT, SKIP, FAIL }
+
+    public static final String CONNECTION_URL = "connection.url";
+    public static final String CONNECTION_USERNAME = "connection.username";
+    public static final String CONNECTION_PASSWORD = "connection.password";
+    public static final String INSERT_MODE = "insert.mode";
+    public static final String PRIMARY_KEY_MODE = "primary.key.mode";
+    public static final String PRIMARY_KEY_FIELDS = "primary.key.fields";
+    public static final String DELETE_ENABLED = "delete.enabled";
+    public static final String TRUNCATE_ENABLED = "truncate.enabled";
+    public static final String SCHEMA_EVOLUTION = "schema.evolution";
+    public static final String COLLECTION_NAME_FORMAT = "collection.name.format";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String USE_REDUCTION_BUFFER = "use.reduction.buffer";
+    public static final String MAX_RETRIES = "max.retries";
+    public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
+    public static final String MISSING_ROW_MODE = "missing.row.mode";
+    public static final String ID_ONLY_IGNORE = "id.only.events.ignore";
+    public static final String OFFSETS_TABLE_NAME = "offsets.table.name";
+    public static final String EXACTLY_ONCE = "exactly.once.enabled";
+    public static final String PLACEHOLDER = ToastPlaceholder.CONFIG;
+    public static final String TRANSACTION_AWARE = "transaction.aware";
+    public static final String TRANSACTION_TOPIC = "transaction.topic";
+    public static final String TRANSACTION_BUFFER_MAX_EVENTS = "transaction.buffer.max.events";
+    public static final String TRANSACTION_BUFFER_MAX_BYTES = "transaction.buffer.max.bytes";
+    public static final String TRANSACTION_BUFFER_OVERFLOW = "transaction.buffer.overflow";
+    /** Connect's own key, read here to decide between the DLQ and failing the task. */
+    public static final String ERRORS_TOLERANCE = "errors.tolerance";
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String WRITES_GROUP = "Writes";
+    private static final String RELIABILITY_GROUP = "Reliability";
+    private static final String TRANSACTIONS_GROUP = "Source transactions";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "JDBC URL of the target database: jdbc:postgresql://host:port/db or "
+                            + "jdbc:mariadb://host:port/db (jdbc:mysql:// is served by the MariaDB dialect too).",
+                    CONNECTION_GROUP, 1, ConfigDef.Width.LONG, "JDBC URL")
+            .define(CONNECTION_USERNAME, Type.STRING, null, Importance.HIGH,
+                    "Database user the sink logs in as.", CONNECTION_GROUP, 2, ConfigDef.Width.MEDIUM, "User")
+            .define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                    "Password of connection.username.", CONNECTION_GROUP, 3, ConfigDef.Width.MEDIUM, "Password")
+            .define(INSERT_MODE, Type.STRING, "upsert", enumValidator(InsertMode.values()), Importance.HIGH,
+                    "How full events (ops c, r, u) are written: 'insert' (INSERT, fails on an existing key), "
+                            + "'upsert' (INSERT ... ON CONFLICT DO UPDATE / ON DUPLICATE KEY UPDATE), 'update' "
+                            + "(UPDATE only; a missing row follows missing.row.mode). Delta and JSON Patch events "
+                            + "are always UPDATEs of the changed columns.",
+                    WRITES_GROUP, 1, ConfigDef.Width.SHORT, "Insert mode")
+            .define(PRIMARY_KEY_MODE, Type.STRING, "record_key", enumValidator(PrimaryKeyMode.values()),
+                    Importance.HIGH, "Where the primary key columns come from: 'record_key' (the fields of the "
+                            + "record key, or primary.key.fields of it), 'record_value' (primary.key.fields of the "
+                            + "row), 'none' (no key: insert.mode=insert only, no deletes or partial updates).",
+                    WRITES_GROUP, 2, ConfigDef.Width.SHORT, "Primary key mode")
+            .define(PRIMARY_KEY_FIELDS, Type.LIST, "", Importance.MEDIUM,
+                    "Comma-separated primary key column names. Required with primary.key.mode=record_value; "
+                            + "with record_key it selects key fields (empty: all of them).",
+                    WRITES_GROUP, 3, ConfigDef.Width.LONG, "Primary key fields")
+            .define(DELETE_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Apply deletes and tombstones as DELETE. When false they are ignored (counted in the metrics).",
+                    WRITES_GROUP, 4, ConfigDef.Width.SHORT, "Delete enabled")
+            .define(TRUNCATE_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Apply truncate events (op t) as TRUNCATE TABLE. When false they are ignored (counted).",
+                    WRITES_GROUP, 5, ConfigDef.Width.SHORT, "Truncate enabled")
+            .define(SCHEMA_EVOLUTION, Type.STRING, "none", enumValidator(SchemaEvolution.values()), Importance.MEDIUM,
+                    "'basic': create a missing table from the event's row schema (key fields become the primary "
+                            + "key) and add missing columns as nullable; never drops or narrows anything. 'none': "
+                            + "tables and columns must exist.",
+                    WRITES_GROUP, 6, ConfigDef.Width.SHORT, "Schema evolution")
+            .define(COLLECTION_NAME_FORMAT, Type.STRING, "${topic}", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Target table name. Placeholders: ${topic}, ${source.db}, ${source.schema}, ${source.table}. "
+                            + "Dots in the topic name become underscores (as the Debezium JDBC sink does), so the "
+                            + "topic 'srv.public.orders' writes table 'srv_public_orders'.",
+                    WRITES_GROUP, 7, ConfigDef.Width.LONG, "Table name format")
+            .define(MISSING_ROW_MODE, Type.STRING, "fail", enumValidator(MissingRowMode.values()), Importance.MEDIUM,
+                    "What an UPDATE that finds no row does (a delta arriving before its insert, or insert.mode="
+                            + "update): 'insert' inserts the partial row (absent columns get their defaults), 'skip' "
+                            + "drops the change and counts it in the missing-rows-skipped metric, 'fail' stops the "
+                            + "task (or sends the record to the DLQ with errors.tolerance=all), naming the record.",
+                    WRITES_GROUP, 8, ConfigDef.Width.SHORT, "Missing row mode")
+            .define(ID_ONLY_IGNORE, Type.BOOLEAN, false, Importance.LOW,
+                    "Id-only events carry no row data and cannot be applied (put the Reselect transform before "
+                            + "the sink to turn them into full events). true: skip them (counted); false: treat them "
+                            + "as bad records.",
+                    WRITES_GROUP, 9, ConfigDef.Width.SHORT, "Ignore id-only events")
+            .define(PLACEHOLDER, Type.STRING, ToastPlaceholder.DEFAULT_PLACEHOLDER, ToastPlaceholder.validator(),
+                    Importance.LOW, ToastPlaceholder.CONFIG_DOC + " Columns holding it are left out of the row's "
+                            + "statement, never written.",
+                    WRITES_GROUP, 10, ConfigDef.Width.LONG, "TOAST placeholder")
+            .define(BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Records buffered before a write; also the largest JDBC batch. A flush (offset commit) writes "
+                            + "whatever is buffered.",
+                    RELIABILITY_GROUP, 1, ConfigDef.Width.SHORT, "Batch size")
+            .define(USE_REDUCTION_BUFFER, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Merge successive events for the same key within a write (column by column; the final result "
+                            + "never changes). false: every event is its own statement, in order.",
+                    RELIABILITY_GROUP, 2, ConfigDef.Width.SHORT, "Reduction buffer")
+            .define(MAX_RETRIES, Type.INT, 10, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "How often a write that failed with a transient error (lost connection, deadlock, "
+                            + "serialization failure; told apart by SQLState) is retried before the task fails.",
+                    RELIABILITY_GROUP, 3, ConfigDef.Width.SHORT, "Max retries")
+            .define(RETRY_BACKOFF_MS, Type.LONG, 3000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Wait before the first retry in milliseconds; doubles with every further retry (at most 60 s).",
+                    RELIABILITY_GROUP, 4, ConfigDef.Width.SHORT, "Retry backoff (ms)")
+            .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Record the next offset of every topic partition in offsets.table.name in the same "
+                            + "transaction as the data, and resume from there: a replay never applies a record twice.",
+                    RELIABILITY_GROUP, 5, ConfigDef.Width.SHORT, "Exactly once")
+            .define(OFFSETS_TABLE_NAME, Type.STRING, "connectdelta_offsets", new ConfigDef.NonEmptyString(),
+                    Importance.LOW, "Table the sink owns in the target database, keyed by connector name, topic and "
+                            + "partition, holding the next offset to apply. Created when missing.",
+                    RELIABILITY_GROUP, 6, ConfigDef.Width.MEDIUM, "Offsets table")
+            .define(TRANSACTION_AWARE, Type.BOOLEAN, false, Importance.HIGH,
+                    "Apply each source transaction in one target transaction, in the source's commit order, so "
+                            + "readers of the target see only whole transactions (the isolation of the source). Needs "
+                            + "Debezium's provide.transaction.metadata=true at the source, transaction.topic listed in "
+                            + "topics, exactly.once.enabled=true and tasks.max=1. Events without a transaction block "
+                            + "(snapshots) are applied as in plain mode; several small source transactions may share "
+                            + "one target transaction, one is never split (but see transaction.buffer.overflow).",
+                    TRANSACTIONS_GROUP, 1, ConfigDef.Width.SHORT, "Transaction aware")
+            .define(TRANSACTION_TOPIC, Type.STRING, null, Importance.HIGH,
+                    "Debezium's transaction topic, <topic.prefix>.transaction, whose BEGIN and END events tell the "
+                            + "sink how many events each source transaction has per table. Required with "
+                            + "transaction.aware=true, and must be one of topics. The tables counted are those whose "
+                            + "topic <topic.prefix>.<schema>.<table> this connector consumes.",
+                    TRANSACTIONS_GROUP, 2, ConfigDef.Width.LONG, "Transaction topic")
+            .define(TRANSACTION_BUFFER_MAX_EVENTS, Type.LONG, 100_000L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "The most data events held while their source transaction is incomplete.",
+                    TRANSACTIONS_GROUP, 3, ConfigDef.Width.SHORT, "Buffer max events")
+            .define(TRANSACTION_BUFFER_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM, "The most bytes (an estimate of the records' size in memory) held while their "
+                            + "source transaction is incomplete.",
+                    TRANSACTIONS_GROUP, 4, ConfigDef.Width.SHORT, "Buffer max bytes")
+            .define(TRANSACTION_BUFFER_OVERFLOW, Type.STRING, OverflowPolicy.FAIL.configValue(),
+                    OverflowPolicy.validator(), Importance.MEDIUM,
+                    "What happens past either bound. 'fail': the task fails with a message naming the held "
+                            + "transactions; nothing is lost (no offset past an unapplied event is committed) and it "
+                            + "resumes where it stopped once the bound is raised. 'split': the oldest held transaction "
+                            + "is applied in parts, logged at WARN; readers may then see it half applied.",
+                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow");
+
+    private final String connectorName;
+
+    public DeltaJdbcSinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        Object name = props.get("name");
+        this.connectorName = name == null ? "connectdelta-sink" : name.toString();
+        if (primaryKeyMode() == PrimaryKeyMode.RECORD_VALUE && primaryKeyFields().isEmpty()) {
+            throw new ConfigException(PRIMARY_KEY_FIELDS, "", "required with primary.key.mode=record_value");
+        }
+        if (primaryKeyMode() == PrimaryKeyMode.NONE && insertMode() != InsertMode.INSERT) {
+            throw new ConfigException(PRIMARY_KEY_MODE, "none", "works with insert.mode=insert only");
+        }
+        if (transactionAware()) {
+            if (transactionTopic() == null || transactionTopic().isBlank()) {
+                throw new ConfigException(TRANSACTION_TOPIC, transactionTopic(), "is required with transaction.aware=true");
+            }
+            if (!exactlyOnce()) {
+                throw new ConfigException(EXACTLY_ONCE, false, "must be true with transaction.aware=true: a source "
+                        + "transaction held in the buffer across a restart is found again only through the offsets table");
+            }
+        }
+    }
+
+    private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
+        String[] names = Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        return ConfigDef.CaseInsensitiveValidString.in(names);
+    }
+
+    private <E extends Enum<E>> E enumValue(Class<E> type, String key) {
+        return Enum.valueOf(type, getString(key).toUpperCase(Locale.ROOT));
+    }
+
+    public String connectorName() {
+        return connectorName;
+    }
+
+    public String connectionUrl() {
+        return getString(CONNECTION_URL);
+    }
+
+    public String username() {
+        return getString(CONNECTION_USERNAME);
+    }
+
+    public String password() {
+        Password password = getPassword(CONNECTION_PASSWORD);
+        return password == null ? null : password.value();
+    }
+
+    public InsertMode insertMode() {
+        return enumValue(InsertMode.class, INSERT_MODE);
+    }
+
+    public PrimaryKeyMode primaryKeyMode() {
+        return enumValue(PrimaryKeyMode.class, PRIMARY_KEY_MODE);
+    }
+
+    public List<String> primaryKeyFields() {
+        return getList(PRIMARY_KEY_FIELDS);
+    }
+
+    public boolean deleteEnabled() {
+        return getBoolean(DELETE_ENABLED);
+    }
+
+    public boolean truncateEnabled() {
+        return getBoolean(TRUNCATE_ENABLED);
+    }
+
+    public SchemaEvolution schemaEvolution() {
+        return enumValue(SchemaEvolution.class, SCHEMA_EVOLUTION);
+    }
+
+    public String collectionNameFormat() {
+        return getString(COLLECTION_NAME_FORMAT);
+    }
+
+    public MissingRowMode missingRowMode() {
+        return enumValue(MissingRowMode.class, MISSING_ROW_MODE);
+    }
+
+    public boolean ignoreIdOnlyEvents() {
+        return getBoolean(ID_ONLY_IGNORE);
+    }
+
+    public ToastPlaceholder placeholder() {
+        return ToastPlaceholder.of(getString(PLACEHOLDER));
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE);
+    }
+
+    public boolean useReductionBuffer() {
+        return getBoolean(USE_REDUCTION_BUFFER);
+    }
+
+    public int maxRetries() {
+        return getInt(MAX_RETRIES);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS);
+    }
+
+    public boolean exactlyOnce() {
+        return getBoolean(EXACTLY_ONCE);
+    }
+
+    public String offsetsTableName() {
+        return getString(OFFSETS_TABLE_NAME);
+    }
+
+    public boolean transactionAware() {
+        return getBoolean(TRANSACTION_AWARE);
+    }
+
+    public String transactionTopic() {
+        return getString(TRANSACTION_TOPIC);
+    }
+
+    public long transactionBufferMaxEvents() {
+        return getLong(TRANSACTION_BUFFER_MAX_EVENTS);
+    }
+
+    public long transactionBufferMaxBytes() {
+        return getLong(TRANSACTION_BUFFER_MAX_BYTES);
+    }
+
+    public OverflowPolicy transactionBufferOverflow() {
+        return OverflowPolicy.parse(getString(TRANSACTION_BUFFER_OVERFLOW));
+    }
+
+    /** True when Connect's errors.tolerance is 'all': bad records go to the errant record reporter (DLQ). */
+    public boolean toleratesErrors() {
+        Object tolerance = originals().get(ERRORS_TOLERANCE);
+        return tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());
+    }
+}

@@ -1,0 +1,363 @@
+package io.connectdelta.sink;
+
+import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.event.ChangeEventReader;
+import io.connectdelta.event.RecordLocation;
+import io.connectdelta.event.TransactionBlock;
+import io.connectdelta.event.TransactionMarker;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.plan.FlushPlan;
+import io.connectdelta.sink.plan.PlanBuilder;
+import io.connectdelta.sink.plan.TableNaming;
+import io.connectdelta.sink.transaction.ApplyUnit;
+import io.connectdelta.sink.transaction.TransactionBuffer;
+import io.connectdelta.sink.writer.JdbcWriter;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Buffers records, turns them into a plan and hands it to the writer; commits offsets only for records that are
+ * applied (or reported to the DLQ). In exactly-once mode the next offsets live in the target database, written in
+ * the data's transaction, and the task resumes from there.
+ * <p>
+ * Plain mode writes what each put() brings, batch.size records per target transaction. Transaction mode
+ * (transaction.aware) holds data events in a {@link TransactionBuffer} until their source transaction is whole,
+ * then writes whole source transactions, in commit order, several to a target transaction at most batch.size
+ * events (a larger one goes alone). Both end in {@link #apply}.
+ */
+public class DeltaJdbcSinkTask extends SinkTask {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaJdbcSinkTask.class);
+    static final String TASK_ID = "connectdelta.task.id";
+
+    private DeltaJdbcSinkConfig config;
+    private ChangeEventReader reader;
+    private TableNaming naming;
+    private JdbcWriter writer;
+    private SinkTaskMetrics metrics;
+    private List<SinkRecord> buffer = new ArrayList<>();
+    /** Transaction mode only: data events and markers held until their source transaction is whole. */
+    private TransactionBuffer transactions;
+    /** Per partition the offset after the last record applied or reported: what may be committed. */
+    private final Map<TopicPartition, Long> appliedNext = new HashMap<>();
+    /** Per partition the next offset recorded in the target: records below it were applied before. */
+    private final Map<TopicPartition, Long> recordedNext = new HashMap<>();
+
+    @Override
+    public String version() {
+        return DeltaJdbcSinkConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new DeltaJdbcSinkConfig(props);
+        reader = new ChangeEventReader(config.placeholder());
+        naming = new TableNaming(config.collectionNameFormat());
+        metrics = new SinkTaskMetrics();
+        int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
+        metrics.register(config.connectorName(), taskId);
+        Dialect dialect = Dialect.forUrl(config.connectionUrl());
+        writer = new JdbcWriter(config, dialect, metrics);
+        if (config.transactionAware()) {
+            transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
+                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+        }
+        LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
+                        + "transaction.aware={}", taskId, config.connectorName(), config.connectionUrl(), dialect.name(),
+                config.insertMode().name().toLowerCase(), config.exactlyOnce(), config.transactionAware());
+    }
+
+    /**
+     * Which data collections (schema.table) named by END markers reach this sink: those whose Debezium topic,
+     * {@code <topic.prefix>.<schema>.<table>}, is among the connector's topics (or matches topics.regex). The
+     * prefix is the transaction topic's name without its last part, as Debezium names it.
+     */
+    private Predicate<String> consumedCollections(Map<String, String> props) {
+        String txTopic = config.transactionTopic();
+        int dot = txTopic.lastIndexOf('.');
+        String prefix = dot < 0 ? "" : txTopic.substring(0, dot + 1);
+        Set<String> topics = Set.of(props.getOrDefault("topics", "").split("\\s*,\\s*"));
+        String regex = props.get("topics.regex");
+        Pattern pattern = regex == null || regex.isBlank() ? null : Pattern.compile(regex);
+        return collection -> topics.contains(prefix + collection)
+                || (pattern != null && pattern.matcher(prefix + collection).matches());
+    }
+
+    /** The metrics of this task (also registered in JMX). */
+    public SinkTaskMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (!config.exactlyOnce() || partitions.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> recorded = writer.readOffsets(partitions);
+        recordedNext.putAll(recorded);
+        if (!recorded.isEmpty()) {
+            context.offset(recorded);
+            LOG.info("Resuming from the offsets recorded in the target: {}", recorded);
+        }
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
+        if (transactions != null && !partitions.isEmpty()) {
+            // Held events are read again from the offsets the target recorded, once the partitions are open again.
+            transactions.clear();
+            metrics.recordBuffered(0, 0);
+        }
+        partitions.forEach(p -> {
+            recordedNext.remove(p);
+            appliedNext.remove(p);
+        });
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        for (SinkRecord record : records) {
+            Long recorded = recordedNext.get(new TopicPartition(record.topic(), record.kafkaPartition()));
+            if (recorded != null && record.kafkaOffset() < recorded) {
+                metrics.recordAlreadyApplied();
+                continue;
+            }
+            if (transactions != null) {
+                holdForTransaction(record);
+                continue;
+            }
+            buffer.add(record);
+            if (buffer.size() >= config.batchSize()) {
+                writeBuffer();
+            }
+        }
+        // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put fails
+        // the task as it must.
+        if (transactions != null) {
+            writeReadyTransactions();
+        } else {
+            writeBuffer();
+        }
+    }
+
+    private void holdForTransaction(SinkRecord record) {
+        if (record.topic().equals(config.transactionTopic())) {
+            TransactionMarker marker;
+            try {
+                marker = TransactionMarker.read(record);
+            } catch (DataException e) {
+                badRecord(record, e);
+                transactions.addUnreadable(record, null);
+                return;
+            }
+            transactions.addMarker(record, marker);
+            return;
+        }
+        ChangeEvent event;
+        try {
+            event = reader.read(record);
+        } catch (DataException e) {
+            badRecord(record, e);
+            // Still counted in its transaction, so that the rest of the transaction is applied.
+            transactions.addUnreadable(record, rawXid(record.value()));
+            return;
+        }
+        transactions.add(record, event);
+    }
+
+    /** The transaction id of a record the reader could not read, when its value still shows one. */
+    private static String rawXid(Object value) {
+        Object tx = value instanceof Struct && ((Struct) value).schema().field("transaction") != null
+                ? ((Struct) value).get("transaction")
+                : value instanceof Map ? ((Map<?, ?>) value).get("transaction") : null;
+        Object id = tx instanceof Struct && ((Struct) tx).schema().field("id") != null ? ((Struct) tx).get("id")
+                : tx instanceof Map ? ((Map<?, ?>) tx).get("id") : null;
+        return id == null ? null : TransactionBlock.xidOf(id.toString());
+    }
+
+    /**
+     * Writes every whole source transaction now ready, in commit order: as many as fit in batch.size events share
+     * one target transaction, and one larger than that goes alone, never split.
+     */
+    private void writeReadyTransactions() {
+        List<ApplyUnit> ready = transactions.drainReady();
+        int start = 0;
+        while (start < ready.size()) {
+            int end = start;
+            int events = 0;
+            do {
+                events += ready.get(end).events().size();
+                end++;
+            } while (end < ready.size() && events + ready.get(end).events().size() <= config.batchSize());
+            List<ApplyUnit> group = ready.subList(start, end);
+            List<ChangeEvent> planned = new ArrayList<>(events);
+            List<SinkRecord> consumed = new ArrayList<>();
+            for (ApplyUnit unit : group) {
+                planned.addAll(unit.events());
+                consumed.addAll(unit.records());
+            }
+            apply(planned, nextOffsets(consumed));
+            long now = System.nanoTime();
+            int sourceTransactions = 0;
+            long latency = 0;
+            for (ApplyUnit unit : group) {
+                if (unit.isTransaction()) {
+                    sourceTransactions++;
+                    latency += now - unit.completedNanos();
+                }
+            }
+            metrics.recordSourceTransactions(sourceTransactions, sourceTransactions == 0 ? 0
+                    : (int) group.stream().filter(ApplyUnit::isTransaction).mapToLong(u -> u.events().size()).sum(), latency);
+            LOG.debug("Applied {} source transaction(s) and {} other event(s) in one target transaction",
+                    sourceTransactions, group.size() - sourceTransactions);
+            start = end;
+        }
+        metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
+    }
+
+    /**
+     * Per partition, the offset after the last of these records. Handed-out records form a prefix of each
+     * partition (TransactionBuffer's rule), so this is exactly how far the partition is applied after them.
+     */
+    private static Map<TopicPartition, Long> nextOffsets(List<SinkRecord> records) {
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (SinkRecord record : records) {
+            next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
+        }
+        return next;
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        writeBuffer();
+        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
+        for (TopicPartition partition : currentOffsets.keySet()) {
+            Long next = appliedNext.get(partition);
+            if (next != null) {
+                committable.put(partition, new OffsetAndMetadata(next));
+            }
+        }
+        return committable;
+    }
+
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        writeBuffer();
+    }
+
+    private void writeBuffer() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<SinkRecord> records = buffer;
+        buffer = new ArrayList<>();
+        List<ChangeEvent> events = new ArrayList<>(records.size());
+        for (SinkRecord record : records) {
+            try {
+                events.add(reader.read(record));
+            } catch (DataException e) {
+                badRecord(record, e);
+            }
+        }
+        apply(events, nextOffsets(records));
+    }
+
+    /**
+     * Applies the events in one target transaction that also records {@code next} as the partitions' progress.
+     * When that fails for a reason other than a transient one, the events are applied again one by one under
+     * savepoints, to find the bad ones and report them (DLQ) or fail naming them.
+     */
+    private void apply(List<ChangeEvent> events, Map<TopicPartition, Long> next) {
+        PlanBuilder builder = new PlanBuilder(config, naming);
+        List<ChangeEvent> planned = new ArrayList<>();
+        for (ChangeEvent event : events) {
+            try {
+                if (builder.add(event) == PlanBuilder.Outcome.PLANNED) {
+                    planned.add(event);
+                } else {
+                    metrics.recordIgnored();
+                }
+            } catch (DataException e) {
+                badRecord((SinkRecord) event.record(), e);
+            }
+        }
+        try {
+            writer.write(List.of(builder.take()), next, null);
+            planned.forEach(metrics::recordApplied);
+        } catch (ConnectException e) {
+            if (e.getCause() instanceof java.sql.SQLException && writer.dialect().isTransient((java.sql.SQLException) e.getCause())) {
+                throw e;
+            }
+            // Find the record(s) at fault: apply one event per savepoint in a new transaction.
+            LOG.debug("A batched write failed ({}); applying its {} events one by one", e.getMessage(), planned.size());
+            List<FlushPlan> units = new ArrayList<>(planned.size());
+            for (ChangeEvent event : planned) {
+                PlanBuilder single = new PlanBuilder(config, naming);
+                single.add(event);
+                units.add(single.take());
+            }
+            boolean[] failed = new boolean[planned.size()];
+            writer.write(units, next, (i, error) -> {
+                failed[i] = true;
+                badRecord((SinkRecord) planned.get(i).record(), error);
+            });
+            for (int i = 0; i < planned.size(); i++) {
+                if (!failed[i]) {
+                    metrics.recordApplied(planned.get(i));
+                }
+            }
+        }
+        appliedNext.putAll(next);
+        next.forEach((partition, offset) -> recordedNext.computeIfPresent(partition, (p, old) -> Math.max(old, offset)));
+    }
+
+    /** A record that cannot be applied: to the DLQ with errors.tolerance=all, else the task fails naming it. */
+    private void badRecord(SinkRecord record, Exception error) {
+        String state = Dialect.sqlState(error);
+        String message = "Cannot apply " + RecordLocation.describe(record)
+                + (state == null ? "" : " (SQLState " + state + ")") + ": " + error.getMessage();
+        ErrantRecordReporter reporter = config.toleratesErrors() ? context.errantRecordReporter() : null;
+        if (reporter == null) {
+            throw new ConnectException(message, error);
+        }
+        LOG.warn("{}; reported to the errant record reporter", message);
+        try {
+            reporter.report(record, error).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reporting " + RecordLocation.describe(record), e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("Cannot report " + RecordLocation.describe(record) + " to the DLQ", e.getCause());
+        }
+        metrics.recordReported();
+    }
+
+    @Override
+    public void stop() {
+        if (writer != null) {
+            writer.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.connectdelta.sink.dialect;
+
+import io.connectdelta.sink.dialect.mariadb.MariaDbDialect;
+import io.connectdelta.sink.dialect.postgres.PostgresDialect;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * What really differs between the target databases: identifier quoting, the upsert clause, json and array
+ * functions, column type names, how a value is bound, and which errors are transient. Everything else (statement
+ * shapes, batching, transactions, retries) is shared by the writer.
+ */
+public interface Dialect {
+
+    static Dialect forUrl(String url) {
+        if (url != null && url.startsWith("jdbc:postgresql:")) {
+            return new PostgresDialect();
+        }
+        if (url != null && (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:"))) {
+            return new MariaDbDialect();
+        }
+        throw new ConfigException("connection.url", url,
+                "must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
+    }
+
+    String name();
+
+    /** Driver properties the sink relies on, added to the user's connection properties. */
+    Properties connectionProperties();
+
+    /** A quoted identifier that no name (quotes, semicolons, unicode) can break out of. */
+    String quote(String identifier);
+
+    /** The catalog and schema pattern for DatabaseMetaData lookups of the connection's current schema. */
+    String metadataCatalog(Connection connection) throws SQLException;
+
+    String metadataSchema(Connection connection) throws SQLException;
+
+    /**
+     * The clause after INSERT ... VALUES (...) that turns it into an upsert updating {@code columns} on a key
+     * conflict (already quoted names).
+     */
+    String upsertClause(List<String> quotedKeys, List<String> quotedColumns);
+
+    /** A statement emptying the table inside the current transaction. */
+    String truncate(String quotedTable);
+
+    /** {@code base} with the json value at {@code path} set (or inserted into an array); appends params. */
+    String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert, List<Object> params);
+
+    /** {@code base} without the json value at {@code path}; appends params. */
+    String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params);
+
+    /** {@code base} with one element appended: a native array element or a json value; appends params. */
+    String arrayAppend(String base, ColumnInfo column, Object element, String jsonElement, List<Object> params);
+
+    /**
+     * Names of columns that hold JSON although the metadata reports a text type (MariaDB's JSON is LONGTEXT
+     * with a json_valid check).
+     */
+    default java.util.Set<String> jsonTextColumns(Connection connection, String table) throws SQLException {
+        return java.util.Set.of();
+    }
+
+    /** A NULL of the column's type: the base of edits in an INSERT of a row that was missing. */
+    default String typedNull(ColumnInfo column) {
+        return "NULL";
+    }
+
+    /** An expression giving a json value from a bound parameter holding JSON text. */
+    String jsonParameter(ColumnInfo column);
+
+    /** The column type to create for a Connect schema; {@code key} columns need an indexable type. */
+    String columnType(Schema schema, boolean key);
+
+    /** Adapts a converted value to what this database's driver binds for the column (arrays, time zones). */
+    Object adapt(Object value, ColumnInfo column);
+
+    default void bind(Connection connection, PreparedStatement statement, int index, Object value) throws SQLException {
+        if (value instanceof SqlArray) {
+            SqlArray array = (SqlArray) value;
+            statement.setArray(index, connection.createArrayOf(array.elementType(), array.elements()));
+        } else if (value == null) {
+            statement.setNull(index, java.sql.Types.NULL);
+        } else {
+            statement.setObject(index, value);
+        }
+    }
+
+    /**
+     * True when retrying the same work may succeed: lost connections (SQLState class 08), serialization failures
+     * and deadlocks (40001, 40P01), and what the driver itself calls transient or recoverable.
+     */
+    default boolean isTransient(SQLException error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException) {
+                SQLException sql = (SQLException) t;
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("40") || isTransientState(sql))) {
+                    return true;
+                }
+                if (sql.getNextException() != null && sql.getNextException() != sql && isTransient(sql.getNextException())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Database-specific transient errors beyond the standard SQLStates. */
+    boolean isTransientState(SQLException error);
+
+    /** {@code identifier} between {@code quote} characters, the quote doubled inside; NUL is refused. */
+    static String quoteWith(char quote, String identifier) {
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("An identifier cannot contain NUL: " + identifier);
+        }
+        String q = String.valueOf(quote);
+        return q + identifier.replace(q, q + q) + q;
+    }
+
+    /** The SQLState of the first cause that has one (for error messages). */
+    static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException) {
+                SQLException next = ((SQLException) t).getNextException();
+                if (next != null && next.getSQLState() != null) {
+                    return next.getSQLState();
+                }
+                if (((SQLException) t).getSQLState() != null) {
+                    return ((SQLException) t).getSQLState();
+                }
+            }
+        }
+        return null;
+    }
+}

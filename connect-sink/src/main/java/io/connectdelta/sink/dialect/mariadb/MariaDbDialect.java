@@ -1,0 +1,188 @@
+package io.connectdelta.sink.dialect.mariadb;
+
+import io.connectdelta.sink.dialect.ColumnInfo;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.plan.Value;
+import io.connectdelta.sink.types.TypeCategory;
+import io.connectdelta.sink.types.ValueConverter;
+import org.apache.kafka.connect.data.Schema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.Properties;
+
+/**
+ * MariaDB and MySQL: ON DUPLICATE KEY UPDATE upserts, JSON_SET / JSON_REMOVE / JSON_ARRAY_APPEND, arrays as JSON,
+ * DELETE instead of TRUNCATE (which would commit the transaction).
+ */
+public final class MariaDbDialect implements Dialect {
+
+    @Override
+    public String name() {
+        return "mariadb";
+    }
+
+    @Override
+    public Properties connectionProperties() {
+        Properties properties = new Properties();
+        // Exact update counts per batched statement (a missing row must be seen as 0).
+        properties.setProperty("useBulkStmts", "false");
+        properties.setProperty("rewriteBatchedStatements", "false");
+        return properties;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return Dialect.quoteWith('`', identifier);
+    }
+
+    @Override
+    public String metadataCatalog(Connection connection) throws SQLException {
+        return connection.getCatalog();
+    }
+
+    @Override
+    public String metadataSchema(Connection connection) {
+        return null;
+    }
+
+    @Override
+    public Set<String> jsonTextColumns(Connection connection, String table) throws SQLException {
+        Set<String> columns = new HashSet<>();
+        String sql = "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+                + "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    String clause = rs.getString(2);
+                    // JSON columns carry the check json_valid(`column`) named after the column.
+                    if (clause != null && clause.toLowerCase(java.util.Locale.ROOT).startsWith("json_valid(")) {
+                        columns.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return columns;
+    }
+
+    @Override
+    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns) {
+        StringBuilder sql = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
+        if (quotedColumns.isEmpty()) {
+            // Nothing to update: a no-op assignment keeps the existing row.
+            return sql.append(quotedKeys.get(0)).append(" = ").append(quotedKeys.get(0)).toString();
+        }
+        for (int i = 0; i < quotedColumns.size(); i++) {
+            String column = quotedColumns.get(i);
+            sql.append(i == 0 ? "" : ", ").append(column).append(" = VALUES(").append(column).append(')');
+        }
+        return sql.toString();
+    }
+
+    @Override
+    public String truncate(String quotedTable) {
+        return "DELETE FROM " + quotedTable;
+    }
+
+    @Override
+    public String jsonParameter(ColumnInfo column) {
+        return "JSON_EXTRACT(?, '$')";
+    }
+
+    /** A JSON path: $."a"."b"[2] (numbers index arrays). */
+    private static String path(List<String> tokens) {
+        StringBuilder path = new StringBuilder("$");
+        for (String token : tokens) {
+            if (isIndex(token)) {
+                path.append('[').append(token).append(']');
+            } else {
+                path.append(".\"").append(token.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return path.toString();
+    }
+
+    private static boolean isIndex(String token) {
+        return !token.isEmpty() && token.length() < 10 && token.chars().allMatch(Character::isDigit);
+    }
+
+    @Override
+    public String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
+                          List<Object> params) {
+        boolean append = path.get(path.size() - 1).equals("-");
+        params.add(path(append ? path.subList(0, path.size() - 1) : path));
+        params.add(jsonValue);
+        String function = append ? "JSON_ARRAY_APPEND(" : insert ? "JSON_ARRAY_INSERT(" : "JSON_SET(";
+        return function + base + ", ?, JSON_EXTRACT(?, '$'))";
+    }
+
+    @Override
+    public String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params) {
+        params.add(path(path));
+        return "JSON_REMOVE(" + base + ", ?)";
+    }
+
+    @Override
+    public String arrayAppend(String base, ColumnInfo column, Object element, String jsonElement, List<Object> params) {
+        params.add(jsonElement);
+        return "JSON_ARRAY_APPEND(COALESCE(" + base + ", JSON_ARRAY()), '$', JSON_EXTRACT(?, '$'))";
+    }
+
+    @Override
+    public Object adapt(Object value, ColumnInfo column) {
+        if (value instanceof List) {
+            return ValueConverter.toJsonText(new Value(value, null));
+        }
+        if (value instanceof OffsetDateTime) {
+            // DATETIME holds no zone: store UTC.
+            return ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        return value;
+    }
+
+    @Override
+    public String columnType(Schema schema, boolean key) {
+        TypeCategory category = TypeCategory.of(schema);
+        switch (category) {
+            case INT8: return "TINYINT";
+            case INT16: return "SMALLINT";
+            case INT32: return "INT";
+            case INT64: return "BIGINT";
+            case FLOAT32: return "FLOAT";
+            case FLOAT64: return "DOUBLE";
+            case BOOLEAN: return "BOOLEAN";
+            case BYTES: return key ? "VARBINARY(255)" : "LONGBLOB";
+            case DECIMAL: {
+                Integer precision = TypeCategory.precision(schema);
+                int scale = TypeCategory.scale(schema);
+                return "DECIMAL(" + (precision == null ? 65 : precision) + ", " + Math.min(scale, 30) + ")";
+            }
+            case NUMERIC: return "DECIMAL(65, 30)";
+            case DATE: return "DATE";
+            case TIME_MILLIS: return "TIME(3)";
+            case TIME_MICROS: return "TIME(6)";
+            case TIMESTAMP_MILLIS: return "DATETIME(3)";
+            case TIMESTAMP_MICROS:
+            case TIMESTAMP_WITH_ZONE: return "DATETIME(6)";
+            case UUID: return "CHAR(36)";
+            case JSON:
+            case ARRAY: return "JSON";
+            default: return key ? "VARCHAR(255)" : "LONGTEXT";
+        }
+    }
+
+    @Override
+    public boolean isTransientState(SQLException error) {
+        // 1213 deadlock, 1205 lock wait timeout, 1927 connection killed, 2006/2013 server gone or lost.
+        int code = error.getErrorCode();
+        return code == 1213 || code == 1205 || code == 1927 || code == 2006 || code == 2013;
+    }
+}

@@ -1,0 +1,171 @@
+package io.connectdelta.sink.dialect.postgres;
+
+import io.connectdelta.sink.dialect.ColumnInfo;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SqlArray;
+import io.connectdelta.sink.types.TypeCategory;
+import org.apache.kafka.connect.data.Schema;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+
+/** PostgreSQL: ON CONFLICT upserts, jsonb_set / #- / array_append, native arrays, TRUNCATE in transactions. */
+public final class PostgresDialect implements Dialect {
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public Properties connectionProperties() {
+        Properties properties = new Properties();
+        // Text parameters typed by their target column: json, jsonb, uuid, enums, inet take strings as they are.
+        properties.setProperty("stringtype", "unspecified");
+        properties.setProperty("reWriteBatchedInserts", "true");
+        return properties;
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return Dialect.quoteWith('"', identifier);
+    }
+
+    @Override
+    public String metadataCatalog(Connection connection) {
+        return null;
+    }
+
+    @Override
+    public String metadataSchema(Connection connection) throws SQLException {
+        return connection.getSchema();
+    }
+
+    @Override
+    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns) {
+        StringBuilder sql = new StringBuilder(" ON CONFLICT (").append(String.join(", ", quotedKeys)).append(')');
+        if (quotedColumns.isEmpty()) {
+            return sql.append(" DO NOTHING").toString();
+        }
+        sql.append(" DO UPDATE SET ");
+        for (int i = 0; i < quotedColumns.size(); i++) {
+            String column = quotedColumns.get(i);
+            sql.append(i == 0 ? "" : ", ").append(column).append(" = EXCLUDED.").append(column);
+        }
+        return sql.toString();
+    }
+
+    @Override
+    public String truncate(String quotedTable) {
+        return "TRUNCATE TABLE " + quotedTable;
+    }
+
+    @Override
+    public String typedNull(ColumnInfo column) {
+        // array_append and friends are polymorphic: an untyped NULL would not resolve.
+        return "CAST(NULL AS " + quote(column.typeName()) + ")";
+    }
+
+    @Override
+    public String jsonParameter(ColumnInfo column) {
+        return "CAST(? AS jsonb)";
+    }
+
+    /** json columns are edited as jsonb and cast back. */
+    private static String asJsonb(String base, ColumnInfo column) {
+        return "jsonb".equals(column.lowerTypeName()) ? base : "CAST(" + base + " AS jsonb)";
+    }
+
+    private static String back(String jsonb, ColumnInfo column) {
+        return "jsonb".equals(column.lowerTypeName()) ? jsonb : "CAST(" + jsonb + " AS " + column.lowerTypeName() + ")";
+    }
+
+    @Override
+    public String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
+                          List<Object> params) {
+        boolean append = path.get(path.size() - 1).equals("-");
+        List<String> target = path;
+        if (append) {
+            // RFC 6902 '-' (after the last element) is index -1 with insert_after in jsonb_insert.
+            target = new java.util.ArrayList<>(path.subList(0, path.size() - 1));
+            target.add("-1");
+        }
+        params.add(new SqlArray("text", target.toArray()));
+        params.add(jsonValue);
+        String function = insert ? "jsonb_insert" : "jsonb_set";
+        return back(function + "(" + asJsonb(base, column) + ", ?, CAST(? AS jsonb)" + (append ? ", true" : "") + ")",
+                column);
+    }
+
+    @Override
+    public String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params) {
+        params.add(new SqlArray("text", path.toArray()));
+        return back("(" + asJsonb(base, column) + " #- ?)", column);
+    }
+
+    @Override
+    public String arrayAppend(String base, ColumnInfo column, Object element, String jsonElement, List<Object> params) {
+        if (column.isArray()) {
+            params.add(element);
+            return "array_append(" + base + ", CAST(? AS " + elementType(column) + "))";
+        }
+        params.add(jsonElement);
+        return back("(COALESCE(" + asJsonb(base, column) + ", '[]'::jsonb) || jsonb_build_array(CAST(? AS jsonb)))", column);
+    }
+
+    private static String elementType(ColumnInfo column) {
+        String name = column.lowerTypeName();
+        return name.startsWith("_") ? name.substring(1) : name.replace("[]", "");
+    }
+
+    @Override
+    public Object adapt(Object value, ColumnInfo column) {
+        if (value instanceof List) {
+            if (column != null && column.isArray()) {
+                return new SqlArray(elementType(column), ((List<?>) value).toArray());
+            }
+            return io.connectdelta.sink.types.ValueConverter.toJsonText(new io.connectdelta.sink.plan.Value(value, null));
+        }
+        return value;
+    }
+
+    @Override
+    public String columnType(Schema schema, boolean key) {
+        TypeCategory category = TypeCategory.of(schema);
+        switch (category) {
+            case INT8:
+            case INT16: return "SMALLINT";
+            case INT32: return "INTEGER";
+            case INT64: return "BIGINT";
+            case FLOAT32: return "REAL";
+            case FLOAT64: return "DOUBLE PRECISION";
+            case BOOLEAN: return "BOOLEAN";
+            case BYTES: return "BYTEA";
+            case DECIMAL: {
+                Integer precision = TypeCategory.precision(schema);
+                return precision == null ? "NUMERIC" : "NUMERIC(" + precision + ", " + TypeCategory.scale(schema) + ")";
+            }
+            case NUMERIC: return "NUMERIC";
+            case DATE: return "DATE";
+            case TIME_MILLIS: return "TIME(3)";
+            case TIME_MICROS: return "TIME(6)";
+            case TIMESTAMP_MILLIS: return "TIMESTAMP(3)";
+            case TIMESTAMP_MICROS: return "TIMESTAMP(6)";
+            case TIMESTAMP_WITH_ZONE: return "TIMESTAMPTZ";
+            case UUID: return "UUID";
+            case JSON: return "JSONB";
+            case XML: return "XML";
+            case ARRAY: return columnType(schema.valueSchema(), false) + "[]";
+            default: return "TEXT";
+        }
+    }
+
+    @Override
+    public boolean isTransientState(SQLException error) {
+        String state = error.getSQLState();
+        // 57P01..03: server shutting down or restarting; 53300: too many connections; 55P03: lock not available.
+        return state != null && (state.startsWith("57P") || state.equals("53300") || state.equals("55P03"));
+    }
+}

@@ -1,0 +1,61 @@
+package io.connectdelta.sink.metrics;
+
+/** The JMX view of one sink task: io.connectdelta:type=sink-task,connector=NAME,task=N. */
+public interface SinkTaskMetricsMBean {
+    long getRecordsApplied();
+
+    long getFullRecordsApplied();
+
+    long getDeltaRecordsApplied();
+
+    long getJsonPatchRecordsApplied();
+
+    long getTombstonesApplied();
+
+    /** Counts per shape and op, e.g. "delta.u=12, full.c=3". */
+    String getRecordsAppliedByShapeAndOp();
+
+    long getRecordsIgnored();
+
+    long getRecordsSkippedAsAlreadyApplied();
+
+    long getRecordsReportedToDlq();
+
+    long getColumnsWritten();
+
+    long getColumnsSkipped();
+
+    long getStatementsExecuted();
+
+    long getBatchesExecuted();
+
+    long getTransactionsCommitted();
+
+    long getRetries();
+
+    long getMissingRowsSkipped();
+
+    long getMissingRowsInserted();
+
+    double getLastFlushLatencyMs();
+
+    double getAverageFlushLatencyMs();
+
+    /** Transaction mode: source transactions applied, each whole in one target transaction. */
+    long getSourceTransactionsApplied();
+
+    /** Transaction mode: data events per applied source transaction, on average. */
+    double getAverageEventsPerSourceTransaction();
+
+    /**
+     * Transaction mode: from the moment a source transaction was complete in the buffer to the commit of the
+     * target transaction that applied it, on average, in milliseconds.
+     */
+    double getAverageSourceTransactionCommitLatencyMs();
+
+    /** Transaction mode: data events held while their source transaction is incomplete. */
+    long getEventsBuffered();
+
+    /** Transaction mode: source transactions held, waiting for their END marker or some of their events. */
+    long getSourceTransactionsBuffered();
+}

@@ -1,0 +1,86 @@
+package io.connectdelta.sink.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.event.ChangeEvent;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns an RFC 6902 patch over a row into column changes: a top-level add/replace sets the column, a top-level
+ * remove sets it to NULL, a deeper path edits inside the column's json value, and an add at {@code /col/-}
+ * appends to an array column.
+ */
+final class JsonPatchColumns {
+    private JsonPatchColumns() {
+    }
+
+    static Map<String, ColumnChange> columns(ChangeEvent event) {
+        Map<String, ColumnChange> columns = new LinkedHashMap<>();
+        for (JsonNode operation : event.patch()) {
+            String op = operation.path("op").asText("");
+            List<String> path = pointer(operation.path("path").asText(""), event);
+            String column = path.get(0);
+            List<String> inner = path.subList(1, path.size());
+            ColumnChange change;
+            switch (op) {
+                case "add":
+                case "replace":
+                    JsonNode value = operation.get("value");
+                    if (value == null) {
+                        throw new DataException("JSON Patch '" + op + "' without a value in " + event.location());
+                    }
+                    Value bound = new Value(value.isNull() ? null : value, null);
+                    if (inner.isEmpty()) {
+                        change = ColumnChange.set(bound);
+                    } else if (op.equals("add") && inner.size() == 1 && inner.get(0).equals("-")) {
+                        change = ColumnChange.edit(new ColumnEdit.ArrayAppend(bound));
+                    } else {
+                        String last = inner.get(inner.size() - 1);
+                        boolean insert = op.equals("add") && (isIndex(last) || last.equals("-"));
+                        change = ColumnChange.edit(new ColumnEdit.JsonSet(List.copyOf(inner), bound, insert));
+                    }
+                    break;
+                case "remove":
+                    change = inner.isEmpty() ? ColumnChange.set(Value.NULL)
+                            : ColumnChange.edit(new ColumnEdit.JsonRemove(List.copyOf(inner)));
+                    break;
+                case "test":
+                    continue;
+                default:
+                    throw new DataException("JSON Patch op '" + op + "' is not supported by the sink (add, replace, "
+                            + "remove are; move and copy are not): " + event.location());
+            }
+            ColumnChange earlier = columns.get(column);
+            columns.put(column, earlier == null ? change : earlier.then(change));
+        }
+        return columns;
+    }
+
+    static boolean isIndex(String token) {
+        if (token.isEmpty() || token.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (!Character.isDigit(token.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> pointer(String path, ChangeEvent event) {
+        if (!path.startsWith("/") || path.length() < 2) {
+            throw new DataException("JSON Patch path '" + path + "' does not name a column: " + event.location());
+        }
+        List<String> tokens = new ArrayList<>();
+        for (String token : path.substring(1).split("/", -1)) {
+            // RFC 6901: ~1 is '/', ~0 is '~' (in this order).
+            tokens.add(token.replace("~1", "/").replace("~0", "~"));
+        }
+        return tokens;
+    }
+}

@@ -1,0 +1,176 @@
+package io.connectdelta.sink.plan;
+
+import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.event.Op;
+import io.connectdelta.event.Row;
+import io.connectdelta.event.Shape;
+import io.connectdelta.sink.DeltaJdbcSinkConfig;
+import io.connectdelta.sink.DeltaJdbcSinkConfig.InsertMode;
+import io.connectdelta.sink.DeltaJdbcSinkConfig.PrimaryKeyMode;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns change events of every shape into a {@link FlushPlan}: full rows become upserts (without the columns
+ * holding a TOAST placeholder), deltas and JSON Patches become updates of exactly the changed columns, deletes and
+ * tombstones become deletes, truncates clear the table's plan and truncate it.
+ */
+public final class PlanBuilder {
+
+    /** What became of an event. */
+    public enum Outcome { PLANNED, IGNORED_DELETE, IGNORED_TRUNCATE, IGNORED_ID_ONLY }
+
+    private final DeltaJdbcSinkConfig config;
+    private final TableNaming naming;
+    private FlushPlan plan;
+
+    public PlanBuilder(DeltaJdbcSinkConfig config) {
+        this(config, new TableNaming(config.collectionNameFormat()));
+    }
+
+    /** A builder sharing {@code naming} (which remembers the tables of topics) with others. */
+    public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming) {
+        this.config = config;
+        this.naming = naming;
+        this.plan = newPlan();
+    }
+
+    private FlushPlan newPlan() {
+        return new FlushPlan(config.useReductionBuffer(),
+                config.missingRowMode() == DeltaJdbcSinkConfig.MissingRowMode.FAIL);
+    }
+
+    /** Adds one event; a DataException (naming the record) leaves the plan as it was. */
+    public Outcome add(ChangeEvent event) {
+        if (event.shape() == Shape.ID_ONLY) {
+            if (config.ignoreIdOnlyEvents()) {
+                return Outcome.IGNORED_ID_ONLY;
+            }
+            throw new DataException("An id-only event carries no row data and cannot be written: "
+                    + event.location() + ". Put the Reselect transform before the sink to turn id-only events into "
+                    + "full events, or set " + DeltaJdbcSinkConfig.ID_ONLY_IGNORE + "=true to skip them.");
+        }
+        String table = naming.tableFor(event);
+        Op op = event.op();
+        if (op == Op.TRUNCATE) {
+            if (!config.truncateEnabled()) {
+                return Outcome.IGNORED_TRUNCATE;
+            }
+            plan.table(table).truncateNow();
+            return Outcome.PLANNED;
+        }
+        if (op == Op.DELETE) {
+            if (!config.deleteEnabled()) {
+                return Outcome.IGNORED_DELETE;
+            }
+            Row key = requireKey(event);
+            plan.add(table, new RowWrite(WriteKind.DELETE, key, Map.of(), null, event));
+            return Outcome.PLANNED;
+        }
+        RowWrite write = event.shape() == Shape.JSON_PATCH ? patchWrite(event) : rowWrite(event);
+        plan.add(table, write);
+        return Outcome.PLANNED;
+    }
+
+    /** The plan built so far; starts a new one. */
+    public FlushPlan take() {
+        FlushPlan taken = plan;
+        plan = newPlan();
+        return taken;
+    }
+
+    private RowWrite rowWrite(ChangeEvent event) {
+        Row after = event.after();
+        Row key = keyOrNull(event);
+        Map<String, ColumnChange> columns = new LinkedHashMap<>();
+        Iterable<String> written = event.shape() == Shape.DELTA ? event.changedFields() : after.fieldNames();
+        for (String name : written) {
+            if (event.unavailableFields().contains(name) || (key != null && key.has(name))) {
+                continue;
+            }
+            columns.put(name, ColumnChange.set(new Value(after.get(name), after.fieldSchema(name))));
+        }
+        WriteKind kind = event.shape() == Shape.DELTA && event.op() == Op.UPDATE ? WriteKind.UPDATE : fullKind();
+        return new RowWrite(kind, key, columns, after.schema(), event);
+    }
+
+    private RowWrite patchWrite(ChangeEvent event) {
+        Row key = keyOrNull(event);
+        Map<String, ColumnChange> columns = JsonPatchColumns.columns(event);
+        if (key != null) {
+            columns.keySet().removeAll(key.fieldNames());
+        }
+        WriteKind kind = event.op() == Op.UPDATE ? WriteKind.UPDATE : fullKind();
+        if (kind != WriteKind.UPDATE) {
+            for (ColumnChange change : columns.values()) {
+                if (change.readsCurrent()) {
+                    throw new DataException("A JSON Patch insert must set whole columns, not paths inside them: "
+                            + event.location());
+                }
+            }
+        }
+        return new RowWrite(kind, key, columns, null, event);
+    }
+
+    private WriteKind fullKind() {
+        InsertMode mode = config.insertMode();
+        return mode == InsertMode.INSERT ? WriteKind.INSERT
+                : mode == InsertMode.UPDATE ? WriteKind.UPDATE : WriteKind.UPSERT;
+    }
+
+    private Row keyOrNull(ChangeEvent event) {
+        return config.primaryKeyMode() == PrimaryKeyMode.NONE ? null : requireKey(event);
+    }
+
+    /** The primary key columns and their values, per primary.key.mode. */
+    private Row requireKey(ChangeEvent event) {
+        List<String> fields = config.primaryKeyFields();
+        Row source;
+        switch (config.primaryKeyMode()) {
+            case RECORD_KEY:
+                source = event.key();
+                if (source == null) {
+                    Object raw = event.record().key();
+                    if (raw != null && fields.size() == 1) {
+                        Map<String, Object> single = new LinkedHashMap<>();
+                        single.put(fields.get(0), raw);
+                        Schema schema = event.record().keySchema() == null ? null
+                                : SchemaBuilder.struct().field(fields.get(0), event.record().keySchema()).build();
+                        return Row.of(schema, single);
+                    }
+                    throw new DataException("primary.key.mode=record_key needs a record key (a struct or map, or a "
+                            + "primitive with one primary.key.fields name): " + event.location());
+                }
+                break;
+            case RECORD_VALUE:
+                source = event.after() != null ? event.after() : event.before();
+                if (source == null) {
+                    source = event.key();
+                }
+                if (source == null) {
+                    throw new DataException("primary.key.mode=record_value needs the key fields in the row, which "
+                            + "this event does not carry: " + event.location());
+                }
+                break;
+            default:
+                throw new DataException("primary.key.mode=none cannot apply deletes or updates: " + event.location());
+        }
+        Row key = fields.isEmpty() ? source : source.select(fields);
+        if (key.isEmpty() || (!fields.isEmpty() && key.size() != fields.size())) {
+            throw new DataException("The event does not carry the primary key fields " + (fields.isEmpty()
+                    ? "(the record key is empty)" : fields) + ": " + event.location());
+        }
+        for (Object value : key.values().values()) {
+            if (value == null) {
+                throw new DataException("A primary key field is null: " + event.location());
+            }
+        }
+        return key;
+    }
+
+}

@@ -1,0 +1,54 @@
+package io.connectdelta.sink.transaction;
+
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Map;
+
+/** A cheap estimate of the heap a record's key and value hold, to bound the transaction buffer in bytes. */
+final class ApproximateSize {
+    private static final int OBJECT_OVERHEAD = 16;
+
+    private ApproximateSize() {
+    }
+
+    static long of(Object value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof String) {
+            return OBJECT_OVERHEAD + 2L * ((String) value).length();
+        }
+        if (value instanceof byte[]) {
+            return OBJECT_OVERHEAD + ((byte[]) value).length;
+        }
+        if (value instanceof ByteBuffer) {
+            return OBJECT_OVERHEAD + ((ByteBuffer) value).remaining();
+        }
+        if (value instanceof Struct) {
+            Struct struct = (Struct) value;
+            long size = OBJECT_OVERHEAD;
+            for (Field field : struct.schema().fields()) {
+                size += 8 + of(struct.get(field));
+            }
+            return size;
+        }
+        if (value instanceof Map) {
+            long size = OBJECT_OVERHEAD;
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                size += 32 + of(entry.getKey()) + of(entry.getValue());
+            }
+            return size;
+        }
+        if (value instanceof Collection) {
+            long size = OBJECT_OVERHEAD;
+            for (Object element : (Collection<?>) value) {
+                size += 8 + of(element);
+            }
+            return size;
+        }
+        return OBJECT_OVERHEAD + 8;
+    }
+}

@@ -1,0 +1,342 @@
+package io.connectdelta.sink.writer;
+
+import io.connectdelta.sink.DeltaJdbcSinkConfig;
+import io.connectdelta.sink.DeltaJdbcSinkConfig.MissingRowMode;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.TableInfo;
+import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.plan.FlushPlan;
+import io.connectdelta.sink.plan.RowWrite;
+import io.connectdelta.sink.plan.TablePlan;
+import io.connectdelta.sink.plan.WriteKind;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one write loop: applies plans in a transaction (DDL first, then per table TRUNCATE, then the statements in
+ * rounds, grouped by SQL into JDBC batches), records the offsets in the same transaction, commits, and retries the
+ * whole transaction with backoff on transient errors.
+ */
+public final class JdbcWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
+    private static final long MAX_BACKOFF_MS = 60_000L;
+    /** Column sets with fewer rows than this in a round share one flagged statement. */
+    private static final int RARE_GROUP_SIZE = 4;
+
+    /** Decides about a unit that failed for a reason other than a transient one: report it, or throw. */
+    @FunctionalInterface
+    public interface FailureHandler {
+        void failed(int unit, Exception error);
+    }
+
+    private final DeltaJdbcSinkConfig config;
+    private final Dialect dialect;
+    private final SinkTaskMetrics metrics;
+    private final StatementFactory statements;
+    private final TableCatalog catalog;
+    private final OffsetStore offsets;
+    private Connection connection;
+
+    public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics) {
+        this.config = config;
+        this.dialect = dialect;
+        this.metrics = metrics;
+        this.statements = new StatementFactory(dialect);
+        this.catalog = new TableCatalog(dialect, config.schemaEvolution());
+        this.offsets = new OffsetStore(dialect, config.offsetsTableName(), config.connectorName());
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Opens a connection to the target with the dialect's driver properties. */
+    public static Connection connect(DeltaJdbcSinkConfig config, Dialect dialect) throws SQLException {
+        Properties properties = dialect.connectionProperties();
+        if (config.username() != null) {
+            properties.setProperty("user", config.username());
+        }
+        if (config.password() != null) {
+            properties.setProperty("password", config.password());
+        }
+        return DriverManager.getConnection(config.connectionUrl(), properties);
+    }
+
+    private Connection connection() throws SQLException {
+        // No validity probe per write (a round trip): a broken connection fails the write as a transient error,
+        // which closes it, and the retry reconnects here.
+        if (connection == null || connection.isClosed()) {
+            closeConnection();
+            connection = connect(config, dialect);
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    /** The next offsets recorded for these partitions (exactly-once mode); creates the offsets table if missing. */
+    public Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
+        return withRetries("read the offsets table", c -> {
+            c.setAutoCommit(true);
+            try {
+                offsets.createIfMissing(c);
+                return offsets.read(c, partitions);
+            } finally {
+                c.setAutoCommit(false);
+            }
+        });
+    }
+
+    /**
+     * Applies the units in one transaction together with {@code nextOffsets}. Without a handler any failure fails
+     * the whole write; with one, each unit runs under a savepoint and a failed unit is rolled back alone and handed
+     * to the handler (which may throw to abort everything).
+     */
+    public void write(List<FlushPlan> units, Map<TopicPartition, Long> nextOffsets, FailureHandler handler) {
+        withRetries("write " + units.size() + " plan(s)", c -> {
+            long start = System.nanoTime();
+            Map<FlushPlan, Map<String, TableInfo>> tables = new IdentityHashMap<>();
+            List<Integer> failedEarly = new ArrayList<>();
+            // DDL first: MariaDB commits implicitly on DDL, which must not cut a data transaction in two.
+            for (int i = 0; i < units.size(); i++) {
+                try {
+                    tables.put(units.get(i), prepare(c, units.get(i)));
+                } catch (RuntimeException e) {
+                    if (handler == null) {
+                        throw e;
+                    }
+                    failedEarly.add(i);
+                    handler.failed(i, e);
+                }
+            }
+            for (int i = 0; i < units.size(); i++) {
+                FlushPlan unit = units.get(i);
+                if (failedEarly.contains(i)) {
+                    continue;
+                }
+                if (handler == null) {
+                    apply(c, unit, tables.get(unit));
+                    continue;
+                }
+                Savepoint savepoint = c.setSavepoint();
+                try {
+                    apply(c, unit, tables.get(unit));
+                    c.releaseSavepoint(savepoint);
+                } catch (SQLException e) {
+                    if (dialect.isTransient(e)) {
+                        throw e;
+                    }
+                    c.rollback(savepoint);
+                    handler.failed(i, e);
+                } catch (RuntimeException e) {
+                    c.rollback(savepoint);
+                    handler.failed(i, e);
+                }
+            }
+            if (config.exactlyOnce()) {
+                offsets.write(c, nextOffsets);
+            }
+            c.commit();
+            long nanos = System.nanoTime() - start;
+            metrics.recordCommit(nanos);
+            LOG.debug("Committed {} plan(s) and offsets {} in {} ms", units.size(), nextOffsets, nanos / 1_000_000);
+            return null;
+        });
+    }
+
+    private Map<String, TableInfo> prepare(Connection c, FlushPlan plan) throws SQLException {
+        Map<String, TableInfo> prepared = new HashMap<>();
+        for (TablePlan table : plan.tables()) {
+            prepared.put(table.table(), catalog.prepare(c, table));
+        }
+        return prepared;
+    }
+
+    private void apply(Connection c, FlushPlan plan, Map<String, TableInfo> tables) throws SQLException {
+        for (TablePlan tablePlan : plan.tables()) {
+            TableInfo table = tables.get(tablePlan.table());
+            if (tablePlan.truncate()) {
+                try (Statement statement = c.createStatement()) {
+                    statement.execute(dialect.truncate(dialect.quote(table.name())));
+                }
+                metrics.recordStatement(0, 0);
+            }
+            for (List<RowWrite> round : tablePlan.rounds()) {
+                List<RowWrite> missing = execute(c, table, build(table, round, false));
+                if (!missing.isEmpty()) {
+                    handleMissingRows(c, table, missing);
+                }
+            }
+        }
+    }
+
+    private List<SqlStatement> build(TableInfo table, List<RowWrite> writes, boolean insteadOfUpdate) {
+        List<SqlStatement> built = new ArrayList<>(writes.size());
+        for (RowWrite write : writes) {
+            SqlStatement statement = insteadOfUpdate ? statements.insertInstead(table, write)
+                    : statements.statement(table, write);
+            if (statement != null) {
+                built.add(statement);
+            }
+        }
+        return built;
+    }
+
+    private void handleMissingRows(Connection c, TableInfo table, List<RowWrite> missing) throws SQLException {
+        MissingRowMode mode = config.missingRowMode();
+        if (mode == MissingRowMode.FAIL) {
+            throw new MissingRowException(table.name(), missing.get(0));
+        }
+        if (mode == MissingRowMode.SKIP) {
+            missing.forEach(w -> metrics.recordMissingRowSkipped());
+            LOG.debug("Skipped {} updates of table {} that found no row", missing.size(), table.name());
+            return;
+        }
+        execute(c, table, build(table, missing, true));
+        missing.forEach(w -> metrics.recordMissingRowInserted());
+    }
+
+    /** Runs statements grouped by SQL in JDBC batches; returns the UPDATEs that found no row. */
+    private List<RowWrite> execute(Connection c, TableInfo table, List<SqlStatement> round) throws SQLException {
+        Map<String, List<SqlStatement>> groups = new LinkedHashMap<>();
+        for (SqlStatement statement : round) {
+            groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
+        }
+        shareStatementAmongRareColumnSets(table, groups);
+        List<RowWrite> missing = new ArrayList<>();
+        int batchSize = config.batchSize();
+        for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
+            try (PreparedStatement prepared = c.prepareStatement(group.getKey())) {
+                List<SqlStatement> members = group.getValue();
+                for (int from = 0; from < members.size(); from += batchSize) {
+                    List<SqlStatement> batch = members.subList(from, Math.min(members.size(), from + batchSize));
+                    for (SqlStatement statement : batch) {
+                        List<Object> params = statement.params();
+                        for (int i = 0; i < params.size(); i++) {
+                            dialect.bind(c, prepared, i + 1, params.get(i));
+                        }
+                        prepared.addBatch();
+                    }
+                    int[] counts = prepared.executeBatch();
+                    metrics.recordBatch();
+                    for (int i = 0; i < batch.size(); i++) {
+                        RowWrite write = batch.get(i).write();
+                        int written = write.columns().size();
+                        metrics.recordStatement(written, table.columns().size() - written
+                                - (write.key() == null ? 0 : write.key().size()));
+                        if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
+                            missing.add(write);
+                        }
+                    }
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * Partial updates over a column set that few rows share would go nearly one per round trip: those rows share one
+     * statement with per-column "is set" flags instead (see docs/sink.md, Batching).
+     */
+    private void shareStatementAmongRareColumnSets(TableInfo table, Map<String, List<SqlStatement>> groups) {
+        List<RowWrite> rare = new ArrayList<>();
+        List<String> rareSql = new ArrayList<>();
+        for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
+            List<SqlStatement> members = group.getValue();
+            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(m -> StatementFactory.isPlainUpdate(m.write()))) {
+                rareSql.add(group.getKey());
+                members.forEach(m -> rare.add(m.write()));
+            }
+        }
+        if (rareSql.size() < 2) {
+            return;
+        }
+        rareSql.forEach(groups::remove);
+        for (SqlStatement statement : statements.flaggedUpdates(table, rare)) {
+            groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T withRetries(String what, Work<T> work) {
+        int attempt = 0;
+        while (true) {
+            try {
+                return work.run(connection());
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (dialect.isTransient(e) && attempt < config.maxRetries()) {
+                    long backoff = Math.min(MAX_BACKOFF_MS, config.retryBackoffMs() << Math.min(attempt, 20));
+                    attempt++;
+                    metrics.recordRetry();
+                    LOG.warn("Transient failure trying to {} (SQLState {}), retry {} of {} in {} ms: {}", what,
+                            Dialect.sqlState(e), attempt, config.maxRetries(), backoff, e.getMessage());
+                    closeConnection();
+                    sleep(backoff);
+                    continue;
+                }
+                throw new WriteFailure("Cannot " + what + " (SQLState " + Dialect.sqlState(e) + ")"
+                        + (dialect.isTransient(e) ? " after " + attempt + " retries" : "") + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                rollbackQuietly();
+                throw e;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting to retry", e);
+        }
+    }
+
+    private void rollbackQuietly() {
+        catalog.forgetAll();
+        if (connection != null) {
+            try {
+                connection.rollback();
+            } catch (SQLException e) {
+                LOG.debug("Rollback failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the connection failed: {}", e.toString());
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeConnection();
+    }
+}

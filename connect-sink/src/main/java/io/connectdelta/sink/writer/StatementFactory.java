@@ -1,0 +1,230 @@
+package io.connectdelta.sink.writer;
+
+import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.sink.dialect.ColumnInfo;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.TableInfo;
+import io.connectdelta.sink.plan.ColumnChange;
+import io.connectdelta.sink.plan.ColumnEdit;
+import io.connectdelta.sink.plan.RowWrite;
+import io.connectdelta.sink.plan.Value;
+import io.connectdelta.sink.plan.WriteKind;
+import io.connectdelta.sink.types.ValueConverter;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the SQL of a {@link RowWrite} for one table and one dialect. Statements for writes of the same kind over
+ * the same columns (and the same edits) get identical SQL, which is what lets the writer batch them.
+ */
+final class StatementFactory {
+    private final Dialect dialect;
+
+    StatementFactory(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    SqlStatement statement(TableInfo table, RowWrite write) {
+        switch (write.kind()) {
+            case DELETE:
+                return delete(table, write);
+            case UPDATE:
+                return write.columns().isEmpty() ? null : update(table, write);
+            default:
+                return insert(table, write, write.kind());
+        }
+    }
+
+    /** The INSERT of an UPDATE that found no row (missing.row.mode=insert): edits start from NULL. */
+    SqlStatement insertInstead(TableInfo table, RowWrite write) {
+        return insert(table, write, WriteKind.INSERT);
+    }
+
+    private SqlStatement delete(TableInfo table, RowWrite write) {
+        List<Object> params = new ArrayList<>();
+        String sql = "DELETE FROM " + dialect.quote(table.name()) + where(table, write, params);
+        return new SqlStatement(sql, params, write);
+    }
+
+    private SqlStatement update(TableInfo table, RowWrite write) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
+        boolean first = true;
+        for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
+            ColumnInfo info = column(table, column.getKey(), write);
+            String quoted = dialect.quote(info.name());
+            sql.append(first ? "" : ", ").append(quoted).append(" = ")
+                    .append(expression(quoted, info, column.getValue(), params, write));
+            first = false;
+        }
+        sql.append(where(table, write, params));
+        return new SqlStatement(sql.toString(), params, write);
+    }
+
+    /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
+    static boolean isPlainUpdate(RowWrite write) {
+        if (write.kind() != WriteKind.UPDATE) {
+            return false;
+        }
+        for (ColumnChange change : write.columns().values()) {
+            if (!change.isPlainValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One statement shape for plain UPDATEs over different column sets: every column of their union is assigned
+     * {@code CASE WHEN <is set> THEN <value> ELSE <itself> END}, so a column a row does not change keeps its value.
+     */
+    List<SqlStatement> flaggedUpdates(TableInfo table, List<RowWrite> writes) {
+        java.util.Set<String> union = new java.util.HashSet<>();
+        writes.forEach(w -> union.addAll(w.columns().keySet()));
+        List<ColumnInfo> columns = new ArrayList<>();
+        for (RowWrite write : writes) {
+            for (String name : write.columns().keySet()) {
+                column(table, name, write);
+            }
+        }
+        for (ColumnInfo info : table.columns().values()) {
+            if (union.contains(info.name())) {
+                columns.add(info);
+            }
+        }
+        StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
+        for (int i = 0; i < columns.size(); i++) {
+            String quoted = dialect.quote(columns.get(i).name());
+            set.append(i == 0 ? "" : ", ").append(quoted).append(" = CASE WHEN ? THEN ? ELSE ").append(quoted)
+                    .append(" END");
+        }
+        List<SqlStatement> statements = new ArrayList<>(writes.size());
+        for (RowWrite write : writes) {
+            List<Object> params = new ArrayList<>();
+            for (ColumnInfo info : columns) {
+                ColumnChange change = write.columns().get(info.name());
+                params.add(change != null);
+                params.add(change == null ? null : bindable(change.base(), info));
+            }
+            String sql = set + where(table, write, params);
+            statements.add(new SqlStatement(sql, params, write));
+        }
+        return statements;
+    }
+
+    private SqlStatement insert(TableInfo table, RowWrite write, WriteKind kind) {
+        List<Object> params = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        if (write.key() != null) {
+            for (Map.Entry<String, Object> key : write.key().values().entrySet()) {
+                ColumnInfo info = column(table, key.getKey(), write);
+                String quoted = dialect.quote(info.name());
+                keys.add(quoted);
+                names.add(quoted);
+                values.add("?");
+                params.add(bindable(new Value(key.getValue(), write.key().fieldSchema(key.getKey())), info));
+            }
+        }
+        List<String> updated = new ArrayList<>();
+        for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
+            ColumnInfo info = column(table, column.getKey(), write);
+            String quoted = dialect.quote(info.name());
+            names.add(quoted);
+            updated.add(quoted);
+            values.add(expression(dialect.typedNull(info), info, column.getValue(), params, write));
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(table.name())).append(" (")
+                .append(String.join(", ", names)).append(") VALUES (").append(String.join(", ", values)).append(')');
+        if (kind == WriteKind.UPSERT) {
+            sql.append(dialect.upsertClause(keys, updated));
+        }
+        return new SqlStatement(sql.toString(), params, write);
+    }
+
+    private String where(TableInfo table, RowWrite write, List<Object> params) {
+        StringBuilder sql = new StringBuilder(" WHERE ");
+        boolean first = true;
+        for (Map.Entry<String, Object> key : write.key().values().entrySet()) {
+            ColumnInfo info = column(table, key.getKey(), write);
+            sql.append(first ? "" : " AND ").append(dialect.quote(info.name())).append(" = ?");
+            params.add(bindable(new Value(key.getValue(), write.key().fieldSchema(key.getKey())), info));
+            first = false;
+        }
+        return sql.toString();
+    }
+
+    /**
+     * The SQL expression of a column's new content: a parameter, or edits nested around the current column
+     * ({@code current}) or around a known base value.
+     */
+    private String expression(String current, ColumnInfo info, ColumnChange change, List<Object> params, RowWrite write) {
+        if (change.isPlainValue()) {
+            params.add(bindable(change.base(), info));
+            return "?";
+        }
+        List<Object> editParams = new ArrayList<>();
+        String expression;
+        if (change.readsCurrent()) {
+            expression = current;
+        } else if (info.isArray()) {
+            editParams.add(bindable(change.base(), info));
+            expression = "?";
+        } else {
+            // The known base value as the column would store it (JSON text for json columns).
+            Object base = ValueConverter.toJdbc(change.base(), info);
+            editParams.add(base == null || base instanceof String ? base : ValueConverter.toJsonText(change.base()));
+            expression = dialect.jsonParameter(info);
+        }
+        for (ColumnEdit edit : change.edits()) {
+            if (edit instanceof ColumnEdit.JsonSet) {
+                ColumnEdit.JsonSet set = (ColumnEdit.JsonSet) edit;
+                requireJson(info, write);
+                expression = dialect.jsonSet(expression, info, set.path(), ValueConverter.toJsonText(set.value()),
+                        set.insert(), editParams);
+            } else if (edit instanceof ColumnEdit.JsonRemove) {
+                requireJson(info, write);
+                expression = dialect.jsonRemove(expression, info, ((ColumnEdit.JsonRemove) edit).path(), editParams);
+            } else {
+                Value element = ((ColumnEdit.ArrayAppend) edit).element();
+                if (!info.isArray()) {
+                    requireJson(info, write);
+                }
+                Object nativeElement = info.isArray() ? ValueConverter.toJdbc(element, null) : null;
+                expression = dialect.arrayAppend(expression, info, nativeElement, ValueConverter.toJsonText(element),
+                        editParams);
+            }
+        }
+        params.addAll(editParams);
+        return expression;
+    }
+
+    private void requireJson(ColumnInfo info, RowWrite write) {
+        if (!info.isJson()) {
+            throw new DataException("A JSON Patch path inside column '" + info.name() + "' needs a json column or an "
+                    + "array column (append), but it is " + info.typeName() + ": " + describe(write));
+        }
+    }
+
+    private Object bindable(Value value, ColumnInfo info) {
+        return dialect.adapt(ValueConverter.toJdbc(value, info), info);
+    }
+
+    private static ColumnInfo column(TableInfo table, String name, RowWrite write) {
+        ColumnInfo info = table.column(name);
+        if (info == null) {
+            throw new DataException("Table '" + table.name() + "' has no column '" + name + "' (set schema.evolution="
+                    + "basic to add missing columns): " + describe(write));
+        }
+        return info;
+    }
+
+    static String describe(RowWrite write) {
+        ChangeEvent event = write.lastEvent();
+        return event.location();
+    }
+}

@@ -1,0 +1,184 @@
+package io.connectdelta.sink.writer;
+
+import io.connectdelta.sink.DeltaJdbcSinkConfig.SchemaEvolution;
+import io.connectdelta.sink.dialect.ColumnInfo;
+import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.TableInfo;
+import io.connectdelta.sink.plan.TablePlan;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Knows the target tables (read from the database's metadata, cached) and, with schema.evolution=basic, creates
+ * missing tables and adds missing columns. Never drops or narrows anything.
+ */
+final class TableCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(TableCatalog.class);
+
+    private final Dialect dialect;
+    private final SchemaEvolution evolution;
+    private final Map<String, TableInfo> tables = new HashMap<>();
+    /** Row schemas already checked against a table, so evolution looks at each schema once. */
+    private final Map<String, Set<Schema>> checkedSchemas = new HashMap<>();
+
+    TableCatalog(Dialect dialect, SchemaEvolution evolution) {
+        this.dialect = dialect;
+        this.evolution = evolution;
+    }
+
+    /** The table a plan writes into, created or widened first when schema evolution allows. */
+    TableInfo prepare(Connection connection, TablePlan plan) throws SQLException {
+        TableInfo table = describe(connection, plan.table());
+        if (table == null) {
+            if (evolution != SchemaEvolution.BASIC) {
+                throw new DataException("Table '" + plan.table() + "' does not exist (set schema.evolution=basic to "
+                        + "create it)");
+            }
+            create(connection, plan);
+            table = describe(connection, plan.table());
+        }
+        if (evolution == SchemaEvolution.BASIC) {
+            Set<Schema> checked = checkedSchemas.computeIfAbsent(plan.table(), t -> new java.util.HashSet<>());
+            for (Schema schema : plan.rowSchemas()) {
+                if (checked.add(schema) && addMissingColumns(connection, table, schema)) {
+                    table = describe(connection, plan.table());
+                }
+            }
+        }
+        return table;
+    }
+
+    void forget(String table) {
+        tables.remove(table);
+        checkedSchemas.remove(table);
+    }
+
+    /** Forgets everything: after a rollback the tables may not be what the cache says. */
+    void forgetAll() {
+        tables.clear();
+        checkedSchemas.clear();
+    }
+
+    TableInfo describe(Connection connection, String name) throws SQLException {
+        TableInfo cached = tables.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        DatabaseMetaData metadata = connection.getMetaData();
+        String catalog = dialect.metadataCatalog(connection);
+        String schema = dialect.metadataSchema(connection);
+        String pattern = escapePattern(name, metadata.getSearchStringEscape());
+        Map<String, ColumnInfo> columns = new LinkedHashMap<>();
+        try (ResultSet rs = metadata.getColumns(catalog, schema, pattern, null)) {
+            while (rs.next()) {
+                if (name.equals(rs.getString("TABLE_NAME"))) {
+                    String column = rs.getString("COLUMN_NAME");
+                    columns.put(column, new ColumnInfo(column, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return null;
+        }
+        for (String json : dialect.jsonTextColumns(connection, name)) {
+            ColumnInfo column = columns.get(json);
+            if (column != null) {
+                columns.put(json, new ColumnInfo(json, column.jdbcType(), "JSON"));
+            }
+        }
+        TreeMap<Integer, String> keyColumns = new TreeMap<>();
+        try (ResultSet rs = metadata.getPrimaryKeys(catalog, schema, name)) {
+            while (rs.next()) {
+                if (name.equals(rs.getString("TABLE_NAME"))) {
+                    keyColumns.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
+                }
+            }
+        }
+        TableInfo table = new TableInfo(name, columns, new ArrayList<>(keyColumns.values()));
+        tables.put(name, table);
+        return table;
+    }
+
+    private static String escapePattern(String name, String escape) {
+        if (escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    private void create(Connection connection, TablePlan plan) throws SQLException {
+        Schema rowSchema = plan.rowSchemas().stream().findFirst().orElse(null);
+        Schema keySchema = plan.keySchema();
+        if (rowSchema == null || rowSchema.type() != Schema.Type.STRUCT) {
+            throw new DataException("Cannot create table '" + plan.table() + "': its events carry no row schema "
+                    + "(schema.evolution needs records with schemas, and full or delta events)");
+        }
+        Map<String, String> definitions = new LinkedHashMap<>();
+        List<String> keys = new ArrayList<>();
+        if (keySchema != null) {
+            for (Field field : keySchema.fields()) {
+                keys.add(field.name());
+                Schema schema = rowSchema.field(field.name()) != null ? rowSchema.field(field.name()).schema() : field.schema();
+                definitions.put(field.name(), dialect.quote(field.name()) + " " + dialect.columnType(schema, true) + " NOT NULL");
+            }
+        }
+        for (Field field : rowSchema.fields()) {
+            if (!definitions.containsKey(field.name())) {
+                definitions.put(field.name(), dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
+            }
+        }
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(dialect.quote(plan.table())).append(" (")
+                .append(String.join(", ", definitions.values()));
+        if (!keys.isEmpty()) {
+            sql.append(", PRIMARY KEY (");
+            for (int i = 0; i < keys.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append(dialect.quote(keys.get(i)));
+            }
+            sql.append(')');
+        }
+        sql.append(')');
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql.toString());
+        }
+        forget(plan.table());
+        LOG.info("Created table {} with columns {} and primary key {}", plan.table(), definitions.keySet(), keys);
+    }
+
+    private boolean addMissingColumns(Connection connection, TableInfo table, Schema rowSchema) throws SQLException {
+        if (rowSchema.type() != Schema.Type.STRUCT) {
+            return false;
+        }
+        List<String> added = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            for (Field field : rowSchema.fields()) {
+                if (table.column(field.name()) == null) {
+                    statement.execute("ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN "
+                            + dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
+                    added.add(field.name());
+                }
+            }
+        }
+        if (added.isEmpty()) {
+            return false;
+        }
+        forget(table.name());
+        LOG.info("Altered table {}: added columns {}", table.name(), added);
+        return true;
+    }
+}

@@ -1,0 +1,239 @@
+package io.connectdelta.transforms;
+
+import io.connectdelta.event.Formats;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The schemas of the event shapes (docs/formats.md), derived from one another. Every derivation depends only on
+ * its input schemas, so the transforms cache the results: one schema per table, never per record.
+ */
+final class EventSchemas {
+    static final String ENVELOPE_SUFFIX = ".Envelope";
+    static final String DELTA_SUFFIX = ".Delta";
+    static final String JSON_PATCH_SUFFIX = ".JsonPatch";
+    static final String ID_ONLY_SUFFIX = ".IdOnly";
+    private static final List<String> SUFFIXES = List.of(ENVELOPE_SUFFIX, DELTA_SUFFIX, JSON_PATCH_SUFFIX, ID_ONLY_SUFFIX, ".Value");
+
+    /** Fields that carry (part of) the row; every other field of an event is metadata carried along as is. */
+    static final Set<String> ROW_FIELDS = Set.of(Formats.BEFORE, Formats.AFTER, Formats.CHANGED, Formats.PATCH, Formats.KEY);
+
+    private EventSchemas() {
+    }
+
+    /** The delta schema of a Debezium envelope schema: no before, after as the delta row, changed after it. */
+    static Schema delta(Schema envelope) {
+        Field after = envelope.field(Formats.AFTER);
+        if (after == null || after.schema().type() != Schema.Type.STRUCT) {
+            throw new DataException("Envelope schema '" + envelope.name() + "' has no struct field 'after'");
+        }
+        SchemaBuilder builder = header(envelope, DELTA_SUFFIX);
+        for (Field field : envelope.fields()) {
+            if (field.name().equals(Formats.AFTER)) {
+                builder.field(Formats.AFTER, deltaRow(field.schema()));
+                builder.field(Formats.CHANGED, SchemaBuilder.array(Schema.STRING_SCHEMA).build());
+            } else if (!ROW_FIELDS.contains(field.name())) {
+                builder.field(field.name(), field.schema());
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * The schema of a JSON Patch ({@code withPatch}) or id-only event: {@code key} (the record key's schema,
+     * optional), {@code patch} when asked for, then the event's metadata fields.
+     */
+    static Schema keyed(Schema event, Schema key, String suffix, boolean withPatch) {
+        SchemaBuilder builder = header(event, suffix);
+        builder.field(Formats.KEY, key == null ? Schema.OPTIONAL_STRING_SCHEMA : optional(key));
+        if (withPatch) {
+            builder.field(Formats.PATCH, Schema.OPTIONAL_STRING_SCHEMA);
+        }
+        addMetadataFields(builder, event);
+        return builder.build();
+    }
+
+    /** Debezium's envelope for a row schema, with the metadata fields of {@code event} (any shape). */
+    static Schema envelope(Schema event, Schema row) {
+        SchemaBuilder builder = header(event, ENVELOPE_SUFFIX);
+        Schema optionalRow = optional(row);
+        builder.field(Formats.BEFORE, optionalRow);
+        builder.field(Formats.AFTER, optionalRow);
+        addMetadataFields(builder, event);
+        return builder.build();
+    }
+
+    /** The id-only schema of a flattened row: key and op. */
+    static Schema flattenedIdOnly(Schema row, Schema key) {
+        SchemaBuilder builder = SchemaBuilder.struct().name(prefix(row.name()) + ID_ONLY_SUFFIX);
+        builder.field(Formats.KEY, key == null ? Schema.OPTIONAL_STRING_SCHEMA : optional(key));
+        builder.field(Formats.OP, Schema.STRING_SCHEMA);
+        return builder.build();
+    }
+
+    /**
+     * The delta row schema: the full row schema with every top-level field optional; a field that was required
+     * carries {@link Formats#REQUIRED_PARAMETER} so that {@link #fullRow} can restore it exactly.
+     */
+    static Schema deltaRow(Schema row) {
+        SchemaBuilder builder = copyBasics(row, SchemaBuilder.struct());
+        for (Field field : row.fields()) {
+            Schema schema = field.schema();
+            if (schema.isOptional()) {
+                builder.field(field.name(), schema);
+            } else {
+                Map<String, String> parameters = new HashMap<>();
+                if (schema.parameters() != null) {
+                    parameters.putAll(schema.parameters());
+                }
+                parameters.put(Formats.REQUIRED_PARAMETER, "true");
+                builder.field(field.name(), rebuild(schema, true, parameters));
+            }
+        }
+        return builder.build();
+    }
+
+    /** The full row schema a delta row schema was derived from. */
+    static Schema fullRow(Schema deltaRow) {
+        SchemaBuilder builder = copyBasics(deltaRow, SchemaBuilder.struct());
+        for (Field field : deltaRow.fields()) {
+            Schema schema = field.schema();
+            Map<String, String> parameters = schema.parameters();
+            if (parameters != null && "true".equals(parameters.get(Formats.REQUIRED_PARAMETER))) {
+                Map<String, String> rest = new HashMap<>(parameters);
+                rest.remove(Formats.REQUIRED_PARAMETER);
+                builder.field(field.name(), rebuild(schema, false, rest.isEmpty() ? null : rest));
+            } else {
+                builder.field(field.name(), schema);
+            }
+        }
+        return builder.build();
+    }
+
+    /** The schema itself when optional, else an optional copy. */
+    static Schema optional(Schema schema) {
+        return schema.isOptional() ? schema : rebuild(schema, true, schema.parameters());
+    }
+
+    /** A struct of {@code schema} holding the fields of {@code struct} by name (a shallow copy). */
+    static Struct convert(Struct struct, Schema schema) {
+        if (struct == null || struct.schema().equals(schema)) {
+            return struct;
+        }
+        Struct copy = new Struct(schema);
+        for (Field field : schema.fields()) {
+            Field source = struct.schema().field(field.name());
+            if (source != null) {
+                copy.put(field, struct.get(source));
+            }
+        }
+        return copy;
+    }
+
+    /** The record key as the value of a {@code key} field of the given (optional) schema. */
+    static Object keyValue(Object key, Schema keyFieldSchema) {
+        return key instanceof Struct ? convert((Struct) key, keyFieldSchema) : key;
+    }
+
+    /** Copies the metadata fields (everything but {@link #ROW_FIELDS}) that {@code target}'s schema has. */
+    static void copyMetadata(Struct source, Struct target) {
+        for (Field field : target.schema().fields()) {
+            Field from = source.schema().field(field.name());
+            if (from != null && !ROW_FIELDS.contains(field.name())) {
+                target.put(field, source.get(from));
+            }
+        }
+    }
+
+    /** Copies the metadata entries (everything but {@link #ROW_FIELDS}) in the source's order. */
+    static void copyMetadata(Map<?, ?> source, Map<String, Object> target) {
+        for (Map.Entry<?, ?> entry : source.entrySet()) {
+            String name = String.valueOf(entry.getKey());
+            if (!ROW_FIELDS.contains(name)) {
+                target.put(name, entry.getValue());
+            }
+        }
+    }
+
+    /** A schema name without our suffixes or Debezium's ({@code .Envelope}, {@code .Value}). */
+    static String prefix(String name) {
+        if (name == null) {
+            return "";
+        }
+        for (String suffix : SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                return name.substring(0, name.length() - suffix.length());
+            }
+        }
+        return name;
+    }
+
+    private static SchemaBuilder header(Schema event, String suffix) {
+        // An envelope's default value (if any) belongs to the envelope schema, not to the derived one.
+        return basics(event, SchemaBuilder.struct(), prefix(event.name()) + suffix, event.isOptional(),
+                event.parameters(), false);
+    }
+
+    private static void addMetadataFields(SchemaBuilder builder, Schema event) {
+        for (Field field : event.fields()) {
+            if (!ROW_FIELDS.contains(field.name())) {
+                builder.field(field.name(), field.schema());
+            }
+        }
+    }
+
+    private static SchemaBuilder copyBasics(Schema source, SchemaBuilder builder) {
+        return basics(source, builder, source.name(), source.isOptional(), source.parameters(), true);
+    }
+
+    /** The same schema with another optionality and parameters (nested schemas shared, not copied). */
+    private static Schema rebuild(Schema schema, boolean optional, Map<String, String> parameters) {
+        SchemaBuilder builder;
+        switch (schema.type()) {
+            case STRUCT:
+                builder = SchemaBuilder.struct();
+                for (Field field : schema.fields()) {
+                    builder.field(field.name(), field.schema());
+                }
+                break;
+            case ARRAY:
+                builder = SchemaBuilder.array(schema.valueSchema());
+                break;
+            case MAP:
+                builder = SchemaBuilder.map(schema.keySchema(), schema.valueSchema());
+                break;
+            default:
+                builder = SchemaBuilder.type(schema.type());
+        }
+        return basics(schema, builder, schema.name(), optional, parameters, true).build();
+    }
+
+    private static SchemaBuilder basics(Schema source, SchemaBuilder builder, String name, boolean optional,
+                                        Map<String, String> parameters, boolean withDefault) {
+        builder.name(name);
+        if (source.version() != null) {
+            builder.version(source.version());
+        }
+        if (source.doc() != null) {
+            builder.doc(source.doc());
+        }
+        if (parameters != null && !parameters.isEmpty()) {
+            builder.parameters(parameters);
+        }
+        if (optional) {
+            builder.optional();
+        }
+        if (withDefault && source.defaultValue() != null) {
+            builder.defaultValue(source.defaultValue());
+        }
+        return builder;
+    }
+}

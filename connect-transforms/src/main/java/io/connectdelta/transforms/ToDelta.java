@@ -1,0 +1,187 @@
+package io.connectdelta.transforms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.flipkart.zjsonpatch.DiffFlags;
+import com.flipkart.zjsonpatch.JsonDiff;
+import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.event.Formats;
+import io.connectdelta.event.Op;
+import io.connectdelta.event.RecordLocation;
+import io.connectdelta.event.Row;
+import io.connectdelta.event.Shape;
+import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.event.json.RowJson;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.transforms.util.SimpleConfig;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns full change events (Debezium's envelope) into delta events: the key and the changed fields only
+ * ({@code delta.format=fields}), or the key and an RFC 6902 JSON Patch ({@code delta.format=json-patch}).
+ * See docs/formats.md.
+ */
+public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformation<R> {
+    public static final String OVERVIEW_DOC = "Turns full change events (Debezium's envelope) into delta events: "
+            + "inserts carry every field, updates the key and the changed fields, deletes the key only. Fields "
+            + "holding a TOAST placeholder count as unchanged; an update without a before image (PostgreSQL REPLICA "
+            + "IDENTITY DEFAULT) counts every other field as changed. Events that are already delta, JSON Patch or "
+            + "id-only, and tombstones, pass through unchanged. Sets the record header " + Formats.FORMAT_HEADER
+            + ". Delta topics must not be compacted: compaction would drop earlier changes of a row.";
+
+    public static final String FORMAT_CONFIG = "delta.format";
+    public static final String FORMAT_FIELDS = "fields";
+    public static final String FORMAT_JSON_PATCH = "json-patch";
+
+    public static final ConfigDef CONFIG_DEF = definePlaceholder(new ConfigDef()
+            .define(FORMAT_CONFIG, ConfigDef.Type.STRING, FORMAT_FIELDS,
+                    ConfigDef.ValidString.in(FORMAT_FIELDS, FORMAT_JSON_PATCH), ConfigDef.Importance.HIGH,
+                    "How a delta event carries the change. 'fields': the row's key fields and changed fields, "
+                            + "with the list of changed field names in 'changed' (schema: the envelope with the "
+                            + "after row's fields made optional). 'json-patch': the record key and an RFC 6902 "
+                            + "JSON Patch text from the old row to the new one in 'patch'."));
+
+    private static final String PURPOSE = "delta encoding";
+    // Without move/copy operations every path names the field it changes.
+    private static final EnumSet<DiffFlags> DIFF_FLAGS = EnumSet.of(DiffFlags.OMIT_VALUE_ON_REMOVE,
+            DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
+
+    private boolean jsonPatch;
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        SimpleConfig config = new SimpleConfig(CONFIG_DEF, props);
+        jsonPatch = FORMAT_JSON_PATCH.equals(config.getString(FORMAT_CONFIG));
+        usePlaceholder(config.getString(ToastPlaceholder.CONFIG));
+    }
+
+    @Override
+    R apply(R record, ChangeEvent event) {
+        if (event.shape() != Shape.FULL) {
+            return record;
+        }
+        if (!isEnvelope(record.value())) {
+            throw new DataException("ToDelta requires Debezium's change event envelope (op, before, after), found "
+                    + "a flattened row in " + RecordLocation.describe(record)
+                    + ": apply ToDelta before ExtractNewRecordState");
+        }
+        Row key = requireKey(event, "ToDelta");
+        if (jsonPatch) {
+            return record.valueSchema() == null ? patchSchemaless(record, event) : patchWithSchema(record, event);
+        }
+        return record.valueSchema() == null ? fieldsSchemaless(record, event, key) : fieldsWithSchema(record, event, key);
+    }
+
+    private R fieldsWithSchema(R record, ChangeEvent event, Row key) {
+        Struct value = requireStruct(record, PURPOSE);
+        Schema schema = cachedSchema(() -> EventSchemas.delta(value.schema()), value.schema());
+        Struct delta = new Struct(schema);
+        Row after = deltaRow(event, key);
+        if (after != null) {
+            Schema rowSchema = schema.field(Formats.AFTER).schema();
+            Struct row = new Struct(rowSchema);
+            for (Map.Entry<String, Object> field : after.values().entrySet()) {
+                if (rowSchema.field(field.getKey()) != null) {
+                    row.put(field.getKey(), field.getValue());
+                }
+            }
+            delta.put(Formats.AFTER, row);
+        }
+        delta.put(Formats.CHANGED, event.changedFields());
+        EventSchemas.copyMetadata(value, delta);
+        return emit(record, schema, delta, Shape.DELTA);
+    }
+
+    private R fieldsSchemaless(R record, ChangeEvent event, Row key) {
+        Map<String, Object> value = requireMap(record, PURPOSE);
+        Map<String, Object> delta = new LinkedHashMap<>();
+        Row after = deltaRow(event, key);
+        delta.put(Formats.AFTER, after == null ? null : new LinkedHashMap<>(after.values()));
+        delta.put(Formats.CHANGED, new ArrayList<>(event.changedFields()));
+        EventSchemas.copyMetadata(value, delta);
+        return emit(record, null, delta, Shape.DELTA);
+    }
+
+    /**
+     * The key fields and the changed fields of the new row, in row order; for deletes the key fields; for
+     * truncates null.
+     */
+    private static Row deltaRow(ChangeEvent event, Row key) {
+        if (event.op() == Op.TRUNCATE) {
+            return null;
+        }
+        if (event.op() == Op.DELETE) {
+            return key;
+        }
+        Set<String> carried = new HashSet<>(event.changedFields());
+        carried.addAll(key.fieldNames());
+        return event.after().select(carried);
+    }
+
+    private R patchWithSchema(R record, ChangeEvent event) {
+        Struct value = requireStruct(record, PURPOSE);
+        Schema keySchema = record.keySchema();
+        Schema schema = cachedSchema(
+                () -> EventSchemas.keyed(value.schema(), keySchema, EventSchemas.JSON_PATCH_SUFFIX, true),
+                value.schema(), keySchema);
+        Struct patch = new Struct(schema);
+        patch.put(Formats.KEY, EventSchemas.keyValue(record.key(), schema.field(Formats.KEY).schema()));
+        patch.put(Formats.PATCH, patchText(event));
+        EventSchemas.copyMetadata(value, patch);
+        return emit(record, schema, patch, Shape.JSON_PATCH);
+    }
+
+    private R patchSchemaless(R record, ChangeEvent event) {
+        Map<String, Object> value = requireMap(record, PURPOSE);
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put(Formats.KEY, record.key());
+        patch.put(Formats.PATCH, patchText(event));
+        EventSchemas.copyMetadata(value, patch);
+        return emit(record, null, patch, Shape.JSON_PATCH);
+    }
+
+    /** The RFC 6902 patch from the old row to the new one, as JSON text; null for deletes and truncates. */
+    static String patchText(ChangeEvent event) {
+        if (!event.op().writesRow()) {
+            return null;
+        }
+        Row after = event.after().without(event.unavailableFields());
+        JsonNode patch;
+        if (event.op() != Op.UPDATE) {
+            patch = JsonDiff.asJson(RowJson.mapper().createObjectNode(), RowJson.toJson(after), DIFF_FLAGS);
+        } else if (event.before() != null) {
+            Row before = event.before().without(event.unavailableFields());
+            patch = JsonDiff.asJson(RowJson.toJson(before), RowJson.toJson(after), DIFF_FLAGS);
+        } else {
+            patch = replaceChanged(event, after);
+        }
+        return RowJson.write(patch);
+    }
+
+    /** Without a before image the old values are unknown: replace every changed field. */
+    private static JsonNode replaceChanged(ChangeEvent event, Row after) {
+        ArrayNode operations = RowJson.mapper().createArrayNode();
+        for (String name : event.changedFields()) {
+            operations.addObject()
+                    .put("op", "replace")
+                    .put("path", "/" + name.replace("~", "~0").replace("/", "~1"))
+                    .set("value", RowJson.toJson(after.fieldSchema(name), after.get(name)));
+        }
+        return operations;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CONFIG_DEF;
+    }
+}

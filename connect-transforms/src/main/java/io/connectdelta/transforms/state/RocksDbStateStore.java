@@ -1,0 +1,139 @@
+package io.connectdelta.transforms.state;
+
+import io.connectdelta.event.Row;
+import io.connectdelta.event.RowStructs;
+import io.connectdelta.event.json.RowJson;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A state store in a RocksDB database in a directory: it survives restarts of the task and the worker.
+ * Each row is kept as JsonConverter's JSON with its schema, so a row with a schema comes back with exactly that
+ * schema. Rows without a schema come back as JsonConverter's schemaless values (numbers as Long or Double,
+ * bytes as base64 text, as {@link RowJson} writes them).
+ * Writes go to RocksDB's write-ahead log without an fsync per record: a crash of the process loses nothing,
+ * a crash of the machine may lose the last writes.
+ */
+public final class RocksDbStateStore implements StateStore {
+    private static final Logger log = LoggerFactory.getLogger(RocksDbStateStore.class);
+    private static final char SEPARATOR = '\u0000';
+    /** Each value starts with the partition (int) and offset (long) of the event it was written from. */
+    private static final int POSITION_BYTES = Integer.BYTES + Long.BYTES;
+
+    private final Path directory;
+    private final Options options;
+    private final RocksDB db;
+    private final JsonConverter converter = new JsonConverter();
+
+    public RocksDbStateStore(Path directory) {
+        this.directory = directory;
+        RocksDB.loadLibrary();
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new ConfigException("Cannot create the state directory " + directory + ": " + e.getMessage());
+        }
+        options = new Options().setCreateIfMissing(true);
+        try {
+            db = RocksDB.open(options, directory.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            throw new ConnectException("Cannot open the RocksDB state store in " + directory
+                    + " (is another task using the same state.dir?): " + e.getMessage(), e);
+        }
+        converter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), false);
+        log.info("Opened the RocksDB state store in {}", directory);
+    }
+
+    @Override
+    public StoredRow get(String topic, String key) {
+        byte[] stored;
+        try {
+            stored = db.get(key(topic, key));
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+        if (stored == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        int partition = buffer.getInt();
+        long offset = buffer.getLong();
+        SchemaAndValue row = converter.toConnectData(topic, Arrays.copyOfRange(stored, POSITION_BYTES, stored.length));
+        if (row.value() instanceof Struct) {
+            return new StoredRow(Row.ofStruct((Struct) row.value()), partition, offset);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        ((Map<?, ?>) row.value()).forEach((name, value) -> values.put(String.valueOf(name), value));
+        return new StoredRow(Row.of(null, values), partition, offset);
+    }
+
+    @Override
+    public void put(String topic, String key, StoredRow stored) {
+        Row row = stored.row();
+        // Schemaless values go through RowJson first: it writes decimals, dates and bytes that JsonConverter cannot.
+        byte[] json = row.schema() == null
+                ? converter.fromConnectData(topic, null, RowJson.fromJson(null, RowJson.toJson(row)))
+                : converter.fromConnectData(topic, row.schema(), RowStructs.toStruct(row, row.schema()));
+        byte[] value = ByteBuffer.allocate(POSITION_BYTES + json.length)
+                .putInt(stored.partition()).putLong(stored.offset()).put(json).array();
+        try {
+            db.put(key(topic, key), value);
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        }
+    }
+
+    @Override
+    public void remove(String topic, String key) {
+        try {
+            db.delete(key(topic, key));
+        } catch (RocksDBException e) {
+            throw failure("delete from", e);
+        }
+    }
+
+    @Override
+    public void removeTopic(String topic) {
+        try {
+            db.deleteRange((topic + SEPARATOR).getBytes(StandardCharsets.UTF_8),
+                    (topic + (char) (SEPARATOR + 1)).getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw failure("delete from", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        options.close();
+        converter.close();
+    }
+
+    private static byte[] key(String topic, String key) {
+        return (topic + SEPARATOR + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private ConnectException failure(String action, RocksDBException e) {
+        return new ConnectException("Cannot " + action + " the RocksDB state store in " + directory + ": "
+                + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,336 @@
+package io.connectdelta.transforms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.event.Formats;
+import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.event.json.RowJson;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.connectdelta.testing.ChangeEvents.ENVELOPE;
+import static io.connectdelta.testing.ChangeEvents.ROW;
+import static io.connectdelta.testing.ChangeEvents.TOASTABLE;
+import static io.connectdelta.testing.ChangeEvents.copy;
+import static io.connectdelta.testing.ChangeEvents.formatHeader;
+import static io.connectdelta.testing.ChangeEvents.mapRecord;
+import static io.connectdelta.testing.ChangeEvents.record;
+import static io.connectdelta.testing.ChangeEvents.row;
+import static io.connectdelta.testing.ChangeEvents.structRecord;
+import static io.connectdelta.testing.ChangeEvents.withPlaceholders;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ToDeltaTest {
+    private static final ToastPlaceholder PLACEHOLDER = ToastPlaceholder.defaults();
+    private static final List<String> ALL_FIELDS = ROW.fields().stream().map(Field::name).collect(Collectors.toList());
+
+    private final ToDelta<SinkRecord> fields = transform(ToDelta.FORMAT_FIELDS);
+    private final ToDelta<SinkRecord> patch = transform(ToDelta.FORMAT_JSON_PATCH);
+
+    private static ToDelta<SinkRecord> transform(String format) {
+        ToDelta<SinkRecord> transform = new ToDelta<>();
+        transform.configure(Map.of(ToDelta.FORMAT_CONFIG, format));
+        return transform;
+    }
+
+    @AfterEach
+    void close() {
+        fields.close();
+        patch.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"c", "r"})
+    void insertCarriesEveryField(String op) {
+        SinkRecord out = fields.apply(structRecord(op, null, row(1), 1, 10));
+        Struct value = (Struct) out.value();
+        assertEquals("delta", formatHeader(out));
+        assertEquals("server.public.items.Delta", out.valueSchema().name());
+        assertEquals(2, out.valueSchema().version());
+        assertEquals(List.of("after", "changed", "source", "transaction", "op", "ts_ms"),
+                out.valueSchema().fields().stream().map(Field::name).toList());
+        assertEquals(ALL_FIELDS, value.getArray("changed"));
+        assertEquals(op, value.getString("op"));
+        assertEquals(((Struct) structRecord(op, null, row(1), 1, 10).value()).getStruct("source"), value.getStruct("source"));
+        Struct after = value.getStruct("after");
+        for (String name : ALL_FIELDS) {
+            assertTrue(after.schema().field(name).schema().isOptional(), name);
+            if (row(1).get(name) instanceof byte[]) {
+                assertArrayEquals((byte[]) row(1).get(name), after.getBytes(name));
+            } else {
+                assertEquals(row(1).get(name), after.get(name), name);
+            }
+        }
+        assertEquals("true", after.schema().field("id").schema().parameters().get(Formats.REQUIRED_PARAMETER));
+        assertEquals("true", after.schema().field("qty").schema().parameters().get(Formats.REQUIRED_PARAMETER));
+        assertNull(after.schema().field("name").schema().parameters());
+        assertEquals(io.connectdelta.testing.ChangeEvents.key(1), out.key());
+    }
+
+    @Test
+    void updateWithBeforeCarriesKeyAndChangedFieldsOnly() {
+        Struct before = row(1);
+        Struct after = copy(before)
+                .put("name", "renamed")
+                .put("price", new BigDecimal("13.50"))       // same value as before: unchanged
+                .put("data", new byte[]{1, 2, 1})             // same content: unchanged
+                .put("tags", new ArrayList<>(List.of("a", "b1", "c")))
+                .put("address", copy(before.getStruct("address")).put("zip", 7));
+        Struct value = (Struct) fields.apply(structRecord("u", before, after, 1, 11)).value();
+        assertEquals(List.of("name", "address", "tags"), value.getArray("changed"));
+        Struct delta = value.getStruct("after");
+        assertEquals(1, delta.get("id"));
+        assertEquals("renamed", delta.get("name"));
+        assertEquals(List.of("a", "b1", "c"), delta.get("tags"));
+        assertEquals(7, delta.getStruct("address").get("zip"));
+        assertNull(delta.get("doc"));
+        assertNull(delta.get("price"));
+        // A Struct reads a column's default for a null: the absent field is null underneath.
+        assertNull(delta.getWithoutDefault("qty"));
+    }
+
+    @Test
+    void updateToNullIsAChange() {
+        Struct before = row(1);
+        Struct after = copy(before).put("name", null);
+        Struct value = (Struct) fields.apply(structRecord("u", before, after, 1, 11)).value();
+        assertEquals(List.of("name"), value.getArray("changed"));
+        assertNull(value.getStruct("after").get("name"));
+    }
+
+    @Test
+    void updateWithoutBeforeCountsEveryFieldButPlaceholdersAsChanged() {
+        Struct after = withPlaceholders(row(1), PLACEHOLDER, TOASTABLE);
+        Struct value = (Struct) fields.apply(structRecord("u", null, after, 1, 12)).value();
+        List<String> expected = new ArrayList<>(ALL_FIELDS);
+        expected.removeAll(TOASTABLE);
+        assertEquals(expected, value.getArray("changed"));
+        for (String column : TOASTABLE) {
+            assertNull(value.getStruct("after").get(column), column);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("io.connectdelta.testing.ChangeEvents#TOASTABLE")
+    void eachPlaceholderEncodingCountsAsUnchanged(String column) {
+        Struct before = row(1);
+        Struct after = withPlaceholders(before, PLACEHOLDER, List.of(column)).put("name", "x");
+        Struct withBefore = (Struct) fields.apply(structRecord("u", before, after, 1, 13)).value();
+        assertEquals(List.of("name"), withBefore.getArray("changed"));
+        Struct withoutBefore = (Struct) fields.apply(structRecord("u", null, after, 1, 13)).value();
+        assertFalse(withoutBefore.getArray("changed").contains(column));
+        Map<String, Object> schemaless = asMap(fields.apply(mapRecord("u", null, after, 1, 13)));
+        assertFalse(((List<?>) schemaless.get("changed")).contains(column));
+        assertFalse(((Map<?, ?>) schemaless.get("after")).containsKey(column));
+        JsonNode operations = patchOf(patch.apply(structRecord("u", before, after, 1, 13)));
+        assertEquals(1, operations.size());
+        assertEquals("/name", operations.get(0).get("path").asText());
+    }
+
+    @Test
+    void hexPlaceholderIsRecognisedInBytesColumns() {
+        ToDelta<SinkRecord> hex = new ToDelta<>();
+        hex.configure(Map.of(ToastPlaceholder.CONFIG, "hex:616263"));
+        Struct after = row(1).put("data", new byte[]{0x61, 0x62, 0x63}).put("doc", "abc");
+        Struct value = (Struct) hex.apply(structRecord("u", null, after, 1, 14)).value();
+        assertFalse(value.getArray("changed").contains("data"));
+        assertFalse(value.getArray("changed").contains("doc"));
+        assertTrue(value.getArray("changed").contains("name"));
+        hex.close();
+    }
+
+    @Test
+    void deleteCarriesTheKeyOnly() {
+        Struct value = (Struct) fields.apply(structRecord("d", row(3), null, 3, 15)).value();
+        assertEquals(List.of(), value.getArray("changed"));
+        assertEquals("d", value.get("op"));
+        Struct after = value.getStruct("after");
+        assertEquals(3, after.get("id"));
+        for (String name : ALL_FIELDS.subList(1, ALL_FIELDS.size())) {
+            assertNull(after.getWithoutDefault(name), name);
+        }
+        Map<String, Object> schemaless = asMap(fields.apply(mapRecord("d", row(3), null, 3, 15)));
+        assertEquals(Map.of("id", 3), schemaless.get("after"));
+        assertEquals(List.of(), schemaless.get("changed"));
+    }
+
+    @Test
+    void truncateHasNoRowAndNeedsNoKey() {
+        SinkRecord truncate = record(null, null, ENVELOPE, io.connectdelta.testing.ChangeEvents.envelope("t", null, null, 16), 16);
+        SinkRecord out = fields.apply(truncate);
+        assertNull(((Struct) out.value()).get("after"));
+        assertEquals(List.of(), ((Struct) out.value()).getArray("changed"));
+        assertEquals("delta", formatHeader(out));
+        SinkRecord patched = patch.apply(truncate);
+        assertNull(((Struct) patched.value()).get("patch"));
+        assertNull(((Struct) patched.value()).get("key"));
+    }
+
+    @Test
+    void schemalessTruncateAndTombstone() {
+        Map<String, Object> truncate = io.connectdelta.testing.ChangeEvents.toMap(
+                io.connectdelta.testing.ChangeEvents.envelope("t", null, null, 25));
+        Map<String, Object> delta = asMap(fields.apply(record(null, null, null, truncate, 25)));
+        assertNull(delta.get("after"));
+        assertTrue(delta.containsKey("after"));
+        assertEquals(List.of(), delta.get("changed"));
+        assertEquals("t", delta.get("op"));
+        Map<String, Object> jsonPatch = asMap(patch.apply(record(null, null, null, truncate, 25)));
+        assertNull(jsonPatch.get("patch"));
+        SinkRecord tombstone = record(null, Map.of("id", 1), null, null, 26);
+        assertSame(tombstone, fields.apply(tombstone));
+    }
+
+    @Test
+    void tombstonesAndDeltaEventsPassThroughUnchanged() {
+        SinkRecord tombstone = record(io.connectdelta.testing.ChangeEvents.KEY, io.connectdelta.testing.ChangeEvents.key(1), null, null, 17);
+        assertSame(tombstone, fields.apply(tombstone));
+        assertSame(tombstone, patch.apply(tombstone));
+        SinkRecord delta = fields.apply(structRecord("u", row(1), row(2).put("id", 1), 1, 18));
+        assertSame(delta, fields.apply(delta));
+        assertSame(delta, patch.apply(delta));
+        SinkRecord jsonPatch = patch.apply(structRecord("u", row(1), row(2).put("id", 1), 1, 18));
+        assertSame(jsonPatch, fields.apply(jsonPatch));
+    }
+
+    @Test
+    void missingKeyNamesTheRecord() {
+        SinkRecord keyless = record(null, null, ENVELOPE, io.connectdelta.testing.ChangeEvents.envelope("u", null, row(1), 19), 19);
+        DataException e = assertThrows(DataException.class, () -> fields.apply(keyless));
+        assertTrue(e.getMessage().startsWith("ToDelta requires a record key"), e.getMessage());
+        assertTrue(e.getMessage().contains("topic 'server.public.items' partition 0 offset 19"), e.getMessage());
+    }
+
+    @Test
+    void flattenedRowsAreRejectedWithTheRecordNamed() {
+        SinkRecord flattened = record(io.connectdelta.testing.ChangeEvents.KEY, io.connectdelta.testing.ChangeEvents.key(1), ROW, row(1), 20);
+        DataException e = assertThrows(DataException.class, () -> fields.apply(flattened));
+        assertTrue(e.getMessage().contains("offset 20"), e.getMessage());
+    }
+
+    @Test
+    void deltaSchemaIsCachedPerTable() {
+        SinkRecord first = fields.apply(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 21));
+        SinkRecord second = fields.apply(structRecord("u", row(2), copy(row(2)).put("doc", "b"), 2, 22));
+        assertSame(first.valueSchema(), second.valueSchema());
+        SinkRecord third = patch.apply(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 23));
+        SinkRecord fourth = patch.apply(structRecord("c", null, row(5), 5, 24));
+        assertSame(third.valueSchema(), fourth.valueSchema());
+    }
+
+    @Test
+    void schemalessInsertAndUpdate() {
+        Map<String, Object> insert = asMap(fields.apply(mapRecord("c", null, row(1), 1, 30)));
+        assertEquals(List.of("after", "changed", "source", "transaction", "op", "ts_ms"), new ArrayList<>(insert.keySet()));
+        assertEquals(ALL_FIELDS, insert.get("changed"));
+        Struct after = copy(row(1)).put("name", null).put("price", new BigDecimal("99.99"));
+        Map<String, Object> update = asMap(fields.apply(mapRecord("u", row(1), after, 1, 31)));
+        assertEquals(List.of("name", "price"), update.get("changed"));
+        Map<?, ?> delta = (Map<?, ?>) update.get("after");
+        assertEquals(List.of("id", "name", "price"), new ArrayList<>(delta.keySet()));
+        assertTrue(delta.containsKey("name"));
+        assertNull(delta.get("name"));
+        assertEquals("delta", formatHeader(fields.apply(mapRecord("u", row(1), after, 1, 31))));
+    }
+
+    @Test
+    void jsonPatchInsertAddsEveryField() {
+        SinkRecord out = patch.apply(structRecord("c", null, row(1), 1, 40));
+        assertEquals("json-patch", formatHeader(out));
+        Schema schema = out.valueSchema();
+        assertEquals("server.public.items.JsonPatch", schema.name());
+        assertEquals(List.of("key", "patch", "source", "transaction", "op", "ts_ms"),
+                schema.fields().stream().map(Field::name).toList());
+        assertTrue(schema.field("key").schema().isOptional());
+        assertEquals(1, ((Struct) out.value()).getStruct("key").get("id"));
+        JsonNode operations = patchOf(out);
+        assertEquals(ALL_FIELDS.size(), operations.size());
+        for (JsonNode operation : operations) {
+            assertEquals("add", operation.get("op").asText());
+        }
+        JsonNode expected = RowJson.read(RowJson.write(RowJson.toJson(io.connectdelta.event.Row.ofStruct(row(1)))));
+        assertEquals(expected, com.flipkart.zjsonpatch.JsonPatch.apply(operations, RowJson.mapper().createObjectNode()));
+    }
+
+    @Test
+    void jsonPatchOfAnArrayAppendIsOneAdd() {
+        List<Integer> scores = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            scores.add(i);
+        }
+        Struct before = row(1).put("scores", scores);
+        List<Integer> appended = new ArrayList<>(scores);
+        appended.add(99);
+        JsonNode operations = patchOf(patch.apply(structRecord("u", before, copy(before).put("scores", appended), 1, 41)));
+        assertEquals(1, operations.size(), operations.toString());
+        assertEquals("add", operations.get(0).get("op").asText());
+        assertEquals("/scores/20", operations.get(0).get("path").asText());
+        assertEquals(99, operations.get(0).get("value").asInt());
+    }
+
+    @Test
+    void jsonPatchWithoutBeforeReplacesChangedFields() {
+        Struct after = withPlaceholders(row(1), PLACEHOLDER, TOASTABLE);
+        JsonNode operations = patchOf(patch.apply(structRecord("u", null, after, 1, 42)));
+        List<String> paths = new ArrayList<>();
+        for (JsonNode operation : operations) {
+            assertEquals("replace", operation.get("op").asText());
+            paths.add(operation.get("path").asText());
+        }
+        List<String> expected = new ArrayList<>(ALL_FIELDS);
+        expected.removeAll(TOASTABLE);
+        assertEquals(expected.stream().map(name -> "/" + name).toList(), paths);
+        assertEquals("13.50", operations.get(expected.indexOf("price")).get("value").decimalValue().toPlainString());
+    }
+
+    @Test
+    void jsonPatchDeleteHasNoPatchAndSchemalessCarriesTheKey() {
+        SinkRecord out = patch.apply(structRecord("d", row(1), null, 1, 43));
+        assertNull(((Struct) out.value()).get("patch"));
+        Map<String, Object> schemaless = asMap(patch.apply(mapRecord("d", row(1), null, 1, 43)));
+        assertEquals(List.of("key", "patch", "source", "transaction", "op", "ts_ms"), new ArrayList<>(schemaless.keySet()));
+        assertEquals(Map.of("id", 1), schemaless.get("key"));
+        assertNull(schemaless.get("patch"));
+        Map<String, Object> update = asMap(patch.apply(mapRecord("u", row(1), copy(row(1)).put("name", "z"), 1, 44)));
+        assertEquals("[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"z\"}]", update.get("patch"));
+    }
+
+    @Test
+    void configIsValidated() {
+        assertSame(ToDelta.CONFIG_DEF, fields.config());
+        assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new ToDelta<SinkRecord>().configure(Map.of(ToDelta.FORMAT_CONFIG, "xml")));
+        assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new ToDelta<SinkRecord>().configure(Map.of(ToastPlaceholder.CONFIG, "hex:zz")));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(SinkRecord record) {
+        return (Map<String, Object>) record.value();
+    }
+
+    static JsonNode patchOf(SinkRecord record) {
+        Object value = record.value();
+        Object text = value instanceof Struct ? ((Struct) value).get("patch") : ((Map<?, ?>) value).get("patch");
+        return RowJson.read((String) text);
+    }
+}
