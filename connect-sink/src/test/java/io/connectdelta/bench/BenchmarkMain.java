@@ -52,6 +52,10 @@ public final class BenchmarkMain {
     private final int toastUpdates = Integer.getInteger("bench.toast.updates", 2000);
     private final boolean jmh = Boolean.parseBoolean(System.getProperty("bench.jmh", "true"));
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
+    /** Sinks to run in the throughput section (a to e); all by default. */
+    private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e").split(","));
+    /** Sections to run (size, throughput, wal, jmh); all by default. */
+    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,jmh").split(","));
 
     private EmbeddedPostgres postgres;
     private EmbeddedConnectCluster connect;
@@ -70,16 +74,24 @@ public final class BenchmarkMain {
     }
 
     private void runAll() throws Exception {
+        // Embedded PostgreSQL unpacks under java.io.tmpdir, which points into target/.
+        Files.createDirectories(Paths.get(System.getProperty("java.io.tmpdir")));
         log("Benchmark: %d events, %d runs per sink, output to %s", events, runs, out);
         Path debeziumPlugin = DebeziumJdbcPlugin.prepare(Paths.get("target", "bench-plugins").toAbsolutePath());
         startPostgres();
         startConnect(debeziumPlugin.getParent());
         report.machine(target);
 
-        eventSizes();
-        throughput();
-        writeAmplification();
-        if (jmh) {
+        if (only.contains("size")) {
+            eventSizes();
+        }
+        if (only.contains("throughput")) {
+            throughput();
+        }
+        if (only.contains("wal")) {
+            writeAmplification();
+        }
+        if (jmh && only.contains("jmh")) {
             report.transforms(TransformBenchmarks.run());
         }
         report.write(out);
@@ -130,7 +142,7 @@ public final class BenchmarkMain {
                 new Sink("b", "Delta sink, delta events", false),
                 new Sink("c", "Delta sink, transaction mode", false),
                 new Sink("d", "Debezium JDBC sink 3.5.0.Final", false),
-                new Sink("e", "Hand-written JDBC (limit)", true));
+                new Sink("e", "Hand-written JDBC (limit)", true)).stream().filter(s -> sinkIds.contains(s.id())).toList();
         log("Warm-up: every sink once on %d events", warm.events.size());
         for (Sink sink : sinks) {
             timeSink(sink, warm, "warm", -1);

@@ -53,9 +53,16 @@ final class ConnectSinkRunner {
     private long awaitStableGroup(String group, String connector) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            if (description != null && description.groupState() == GroupState.STABLE && !description.members().isEmpty()) {
-                return System.nanoTime();
+            try {
+                ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (description != null && description.groupState() == GroupState.STABLE && !description.members().isEmpty()) {
+                    return System.nanoTime();
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The group does not exist until the task's consumer first joins.
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+                    throw e;
+                }
             }
             failIfFailed(connector);
             Thread.sleep(10);

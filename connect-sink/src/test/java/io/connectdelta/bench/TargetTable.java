@@ -66,9 +66,10 @@ final class TargetTable {
         }
     }
 
+    /** The WAL insert position (pg_current_wal_lsn, the write position, lags behind it). */
     long walLsn() throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn() - '0/0'::pg_lsn")) {
             rs.next();
             return rs.getLong(1);
         }
