@@ -33,11 +33,19 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Buffers records, turns them into a plan and hands it to the writer; commits offsets only for records that are
  * applied (or reported to the DLQ). In exactly-once mode the next offsets live in the target database, written in
  * the data's transaction, and the task resumes from there.
+ * <p>
+ * Writes run on one writer thread per task, so that the worker decodes the next records (JsonConverter, about
+ * half of a sink task's time) while the previous ones are written: put() hands its records over and waits only
+ * while an earlier put is still being written. preCommit, flush and close wait for the writer first, so offsets
+ * are only ever those of applied records, and a write that failed fails the next put.
  * <p>
  * Plain mode writes what each put() brings, batch.size records per target transaction. Transaction mode
  * (transaction.aware) holds data events in a {@link TransactionBuffer} until their source transaction is whole,
@@ -56,6 +64,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private List<SinkRecord> buffer = new ArrayList<>();
     /** Transaction mode only: data events and markers held until their source transaction is whole. */
     private TransactionBuffer transactions;
+    private ExecutorService writerThread;
+    /** The records of the last put, being written; null when the writer is idle. */
+    private Future<?> inFlight;
+    /** A write failure seen outside put (in preCommit or close), to fail the next put with. */
+    private RuntimeException pendingFailure;
     /** Per partition the offset after the last record applied or reported: what may be committed. */
     private final Map<TopicPartition, Long> appliedNext = new HashMap<>();
     /** Per partition the next offset recorded in the target: records below it were applied before. */
@@ -76,6 +89,12 @@ public class DeltaJdbcSinkTask extends SinkTask {
         metrics.register(config.connectorName(), taskId);
         Dialect dialect = Dialect.forUrl(config.connectionUrl());
         writer = new JdbcWriter(config, dialect, metrics);
+        String threadName = "connectdelta-writer-" + config.connectorName() + "-" + taskId;
+        writerThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
                     config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
@@ -121,6 +140,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        awaitWriterQuietly();
         buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
         if (transactions != null && !partitions.isEmpty()) {
             // Held events are read again from the offsets the target recorded, once the partitions are open again.
@@ -135,6 +155,48 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        awaitWriter();
+        if (records.isEmpty()) {
+            return;
+        }
+        // The worker hands every put its own list, so the writer thread may keep it.
+        inFlight = writerThread.submit(() -> process(records));
+    }
+
+    /** Waits until the writer is idle; a write that failed fails the caller (put fails the task). */
+    private void awaitWriter() {
+        if (pendingFailure != null) {
+            RuntimeException failure = pendingFailure;
+            pendingFailure = null;
+            throw failure;
+        }
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException ? (RuntimeException) cause : new ConnectException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for the writer", e);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Waits until the writer is idle; a failure is kept for the next put, which fails the task with it. */
+    private void awaitWriterQuietly() {
+        try {
+            awaitWriter();
+        } catch (RuntimeException e) {
+            pendingFailure = e;
+        }
+    }
+
+    /** On the writer thread: skips what was applied before, then writes (plain) or holds (transaction mode). */
+    private void process(Collection<SinkRecord> records) {
         for (SinkRecord record : records) {
             Long recorded = recordedNext.get(new TopicPartition(record.topic(), record.kafkaPartition()));
             if (recorded != null && record.kafkaOffset() < recorded) {
@@ -150,8 +212,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 writeBuffer();
             }
         }
-        // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put fails
-        // the task as it must.
+        // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put (the next
+        // put, which hands it on from this thread) fails the task as it must.
         if (transactions != null) {
             writeReadyTransactions();
         } else {
@@ -248,7 +310,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        writeBuffer();
+        awaitWriterQuietly();
+        if (pendingFailure == null) {
+            writeBuffer();
+        }
         Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
         for (TopicPartition partition : currentOffsets.keySet()) {
             Long next = appliedNext.get(partition);
@@ -261,6 +326,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        awaitWriter();
         writeBuffer();
     }
 
@@ -353,6 +419,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (writerThread != null) {
+            awaitWriterQuietly();
+            writerThread.shutdownNow();
+        }
         if (writer != null) {
             writer.close();
         }

@@ -60,9 +60,14 @@ public final class TaskHarness implements AutoCloseable {
         return task;
     }
 
-    /** Puts the records in one call and commits like the worker does; returns the committable offsets. */
+    /**
+     * Puts the records in one call and commits like the worker does; returns the committable offsets. The task
+     * writes on its own thread: a failed write fails the next put, so an empty put follows, as the worker's next
+     * poll would.
+     */
     public Map<TopicPartition, OffsetAndMetadata> putAndCommit(List<SinkRecord> records) {
         task.put(records);
+        task.put(List.of());
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
         for (TopicPartition partition : assigned) {
             current.put(partition, new OffsetAndMetadata(0));
