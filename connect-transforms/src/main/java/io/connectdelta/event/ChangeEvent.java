@@ -24,7 +24,7 @@ public final class ChangeEvent {
     private final JsonNode patch;
     private final Set<String> unavailableFields;
     private final Object source;
-    private final SourcePosition position;
+    private SourcePosition position;
     private final TransactionBlock transaction;
     private final Long tsMs;
     private List<String> changedFields;
@@ -115,6 +115,10 @@ public final class ChangeEvent {
 
     /** The parsed source block: table, transaction id, LSN and timestamp where present; never null. */
     public SourcePosition position() {
+        if (position == null) {
+            // Parsed on demand: most consumers never ask.
+            position = SourcePosition.of(source);
+        }
         return position;
     }
 

@@ -57,6 +57,17 @@ public final class ChangeEventReader {
         return placeholder;
     }
 
+    private static final String HEARTBEAT_SCHEMA = "io.debezium.connector.common.Heartbeat";
+
+    /**
+     * True for Debezium's own metadata records that a source connector sends beside the change events: transaction
+     * BEGIN/END markers and heartbeats. Transforms pass them through, as Debezium's own transforms do.
+     */
+    public static boolean isDebeziumMetadata(ConnectRecord<?> record) {
+        return TransactionMarker.isMarker(record)
+                || (record.valueSchema() != null && HEARTBEAT_SCHEMA.equals(record.valueSchema().name()));
+    }
+
     public ChangeEvent read(ConnectRecord<?> record) {
         Row key = keyRow(record);
         Object value = record.value();
@@ -137,7 +148,7 @@ public final class ChangeEventReader {
                     + RecordLocation.describe(record));
         }
         return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, unavailable(after),
-                get(value, Formats.SOURCE), position(get(value, Formats.SOURCE)), transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
     }
 
     private ChangeEvent readDelta(ConnectRecord<?> record, Row key, Object value) {
@@ -174,7 +185,7 @@ public final class ChangeEventReader {
                     + RecordLocation.describe(record));
         }
         return new ChangeEvent(record, Shape.DELTA, op, key, null, after, changed, null, unavailable(after),
-                get(value, Formats.SOURCE), position(get(value, Formats.SOURCE)), transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
     }
 
     private ChangeEvent readPatch(ConnectRecord<?> record, Row key, Object value) {
@@ -192,14 +203,14 @@ public final class ChangeEventReader {
         }
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
         return new ChangeEvent(record, Shape.JSON_PATCH, op, carriedKey, null, null, List.of(), patch, Set.of(),
-                get(value, Formats.SOURCE), position(get(value, Formats.SOURCE)), transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
     }
 
     private ChangeEvent readIdOnly(ConnectRecord<?> record, Row key, Object value) {
         Op op = op(record, value);
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
         return new ChangeEvent(record, Shape.ID_ONLY, op, carriedKey, null, null, List.of(), null, Set.of(),
-                get(value, Formats.SOURCE), position(get(value, Formats.SOURCE)), transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
     }
 
     private ChangeEvent readFlattened(ConnectRecord<?> record, Row key, Object value) {
@@ -234,8 +245,9 @@ public final class ChangeEventReader {
             return Set.of();
         }
         Set<String> names = null;
+        boolean withSchema = row.schema() != null;
         for (Map.Entry<String, Object> field : row.values().entrySet()) {
-            if (placeholder.matches(row.fieldSchema(field.getKey()), field.getValue())) {
+            if (placeholder.matches(withSchema, field.getValue())) {
                 if (names == null) {
                     names = new LinkedHashSet<>();
                 }
@@ -299,15 +311,6 @@ public final class ChangeEventReader {
                 longOr(get(tx, Formats.TX_DATA_COLLECTION_ORDER)));
     }
 
-    private static SourcePosition position(Object source) {
-        if (source == null) {
-            return SourcePosition.UNKNOWN;
-        }
-        return new SourcePosition(str(get(source, "connector")), str(get(source, "name")), str(get(source, "db")),
-                str(get(source, "schema")), str(get(source, "table")), str(get(source, "txId")),
-                num(get(source, "lsn")), num(get(source, "ts_ms")), str(get(source, "snapshot")));
-    }
-
     private static Long tsMs(Object value) {
         return num(get(value, Formats.TS_MS));
     }
@@ -317,17 +320,7 @@ public final class ChangeEventReader {
     }
 
     private static Long num(Object value) {
-        if (value instanceof Number) {
-            return ((Number) value).longValue();
-        }
-        if (value instanceof String) {
-            try {
-                return Long.parseLong((String) value);
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
+        return SourcePosition.number(value);
     }
 
     private static String str(Object value) {

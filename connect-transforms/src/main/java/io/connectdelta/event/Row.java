@@ -35,8 +35,12 @@ public final class Row {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Field field : struct.schema().fields()) {
             if (present.test(field.name())) {
+                Object value = struct.get(field);
                 // Without the default: a column set to null must read as null, not as its schema's default.
-                values.put(field.name(), struct.getWithoutDefault(field.name()));
+                if (value != null && value == field.schema().defaultValue()) {
+                    value = struct.getWithoutDefault(field.name());
+                }
+                values.put(field.name(), value);
             }
         }
         return new Row(struct.schema(), values);

@@ -1,5 +1,9 @@
 package io.connectdelta.event;
 
+import org.apache.kafka.connect.data.Struct;
+
+import java.util.Map;
+
 /**
  * Where a change came from and where it stands in the source's log, as far as the event says.
  * Every field may be null: flattened rows and hand-made events carry little of this.
@@ -18,6 +22,44 @@ public record SourcePosition(String connector, String name, String database, Str
                              String txId, Long lsn, Long tsMs, String snapshot) {
 
     public static final SourcePosition UNKNOWN = new SourcePosition(null, null, null, null, null, null, null, null, null);
+
+    /** The position a Debezium source block (Struct or Map) describes; UNKNOWN for null. */
+    public static SourcePosition of(Object source) {
+        if (source == null) {
+            return UNKNOWN;
+        }
+        return new SourcePosition(text(field(source, "connector")), text(field(source, "name")),
+                text(field(source, "db")), text(field(source, "schema")), text(field(source, "table")),
+                text(field(source, "txId")), number(field(source, "lsn")), number(field(source, "ts_ms")),
+                text(field(source, "snapshot")));
+    }
+
+    private static Object field(Object container, String name) {
+        if (container instanceof Struct) {
+            Struct struct = (Struct) container;
+            return struct.schema().field(name) == null ? null : struct.get(name);
+        }
+        return container instanceof Map ? ((Map<?, ?>) container).get(name) : null;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** A number, or the number a string holds (some connectors send LSNs as text); null otherwise. */
+    static Long number(Object value) {
+        if (value instanceof Number) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof String) {
+            try {
+                return Long.parseLong((String) value);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
 
     /** {@code schema.table}, {@code table}, or null when the event names no table. */
     public String qualifiedTable() {

@@ -93,12 +93,17 @@ public final class ToastPlaceholder {
      * encodings are tried; without one (schemaless records) every encoding is tried.
      */
     public boolean matches(Schema schema, Object value) {
+        return matches(schema != null, value);
+    }
+
+    /** As {@link #matches(Schema, Object)}, told only whether the value came with a schema. */
+    public boolean matches(boolean withSchema, Object value) {
         if (value == null) {
             return false;
         }
         if (value instanceof String) {
             String s = (String) value;
-            return s.equals(text) || (schema == null && s.equals(base64)) || (looksLikeHstoreJson(s) && isHstoreJson(s));
+            return s.equals(text) || (!withSchema && s.equals(base64)) || (looksLikeHstoreJson(s) && isHstoreJson(s));
         }
         if (Values.isBytes(value)) {
             return Arrays.equals(Values.bytes(value), bytes);
@@ -115,7 +120,7 @@ public final class ToastPlaceholder {
 
     /** Same as {@link #matches(Schema, Object)} without a schema. */
     public boolean matches(Object value) {
-        return matches(null, value);
+        return matches(false, value);
     }
 
     private boolean matchesArray(List<?> list) {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A BEGIN or END event from Debezium's transaction topic ({@code <topic.prefix>.transaction}).
@@ -27,18 +28,38 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
         return TransactionBlock.xidOf(id);
     }
 
-    /** True when the record looks like a transaction marker (has status and id fields). */
+    /** The fields of Debezium's marker value (io.debezium.connector.common.TransactionMetadataValue). */
+    private static final Set<String> FIELDS = Set.of("status", "id", "event_count", "data_collections", "ts_ms");
+    private static final String SCHEMA_NAME = "io.debezium.connector.common.TransactionMetadataValue";
+
+    /**
+     * True when the record is one of Debezium's BEGIN/END markers: its schema says so, or it has only a marker's
+     * fields with status BEGIN or END (a row of a table with columns id and status is not one).
+     */
     public static boolean isMarker(ConnectRecord<?> record) {
         Object value = record.value();
         if (value instanceof Struct) {
             Struct s = (Struct) value;
-            return s.schema().field("status") != null && s.schema().field("id") != null;
+            if (s.schema().name() != null) {
+                // A named schema is Debezium's marker schema or some table's row, never both.
+                return SCHEMA_NAME.equals(s.schema().name());
+            }
+            for (org.apache.kafka.connect.data.Field field : s.schema().fields()) {
+                if (!FIELDS.contains(field.name())) {
+                    return false;
+                }
+            }
+            return s.schema().field("id") != null && s.schema().field("status") != null && isStatus(s.get("status"));
         }
         if (value instanceof Map) {
             Map<?, ?> m = (Map<?, ?>) value;
-            return m.containsKey("status") && m.containsKey("id");
+            return FIELDS.containsAll(m.keySet()) && m.containsKey("id") && isStatus(m.get("status"));
         }
         return false;
+    }
+
+    private static boolean isStatus(Object status) {
+        return "BEGIN".equals(status) || "END".equals(status);
     }
 
     /** Reads a marker; a record that is not one raises a DataException naming the record. */

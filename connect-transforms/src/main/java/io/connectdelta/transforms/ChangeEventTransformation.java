@@ -26,9 +26,12 @@ import java.util.function.Supplier;
 
 /**
  * What the shape-converting transforms share: reading any record into a {@link ChangeEvent}, and emitting a
- * record with a new value and the {@value Formats#FORMAT_HEADER} header. Tombstones pass through unchanged.
+ * record with a new value and the {@value Formats#FORMAT_HEADER} header. Tombstones pass through unchanged, and
+ * so do Debezium's own metadata records on a source connector: transaction BEGIN/END markers and heartbeats.
+ * Public, so that the worker's plugin scanning sees its subclasses as transforms.
  */
-abstract class ChangeEventTransformation<R extends ConnectRecord<R>> implements Transformation<R> {
+public abstract class ChangeEventTransformation<R extends ConnectRecord<R>> implements Transformation<R> {
+
     private ChangeEventReader reader = new ChangeEventReader();
     private final Cache<List<Schema>, Schema> schemaCache = new SynchronizedCache<>(new LRUCache<>(16));
 
@@ -65,6 +68,9 @@ abstract class ChangeEventTransformation<R extends ConnectRecord<R>> implements 
     public R apply(R record) {
         if (record.value() == null) {
             return applyTombstone(record);
+        }
+        if (ChangeEventReader.isDebeziumMetadata(record)) {
+            return record;
         }
         return apply(record, reader.read(record));
     }

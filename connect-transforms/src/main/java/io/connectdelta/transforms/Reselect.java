@@ -90,7 +90,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
 
     @Override
     public R apply(R record) {
-        if (record.value() == null) {
+        if (record.value() == null || ChangeEventReader.isDebeziumMetadata(record)) {
             return record;
         }
         ChangeEvent event = reader.read(record);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.flipkart.zjsonpatch.DiffFlags;
 import com.flipkart.zjsonpatch.JsonDiff;
+import com.flipkart.zjsonpatch.JsonPatch;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.Formats;
 import io.connectdelta.event.Op;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -160,12 +163,92 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         if (event.op() != Op.UPDATE) {
             patch = JsonDiff.asJson(RowJson.mapper().createObjectNode(), RowJson.toJson(after), DIFF_FLAGS);
         } else if (event.before() != null) {
-            Row before = event.before().without(event.unavailableFields());
-            patch = JsonDiff.asJson(RowJson.toJson(before), RowJson.toJson(after), DIFF_FLAGS);
+            JsonNode before = RowJson.toJson(event.before().without(event.unavailableFields()));
+            JsonNode target = RowJson.toJson(after);
+            patch = applicableBySinks(before, JsonDiff.asJson(before, target, DIFF_FLAGS), target);
         } else {
             patch = replaceChanged(event, after);
         }
         return RowJson.write(patch);
+    }
+
+    /**
+     * The diff, so that a sink can apply every operation to a column without reading it first: an element added at
+     * the end of an array field becomes an append ({@code /field/-}, the same operation in RFC 6902); any other
+     * operation inside an array (an element replaced, removed or inserted) gives way to one {@code replace} of the
+     * whole field; operations inside objects stay as they are. So appending one element to a 20-element array is
+     * still a single add, and the patch still turns the old row into the new one.
+     */
+    static JsonNode applicableBySinks(JsonNode before, JsonNode diff, JsonNode after) {
+        JsonNode current = before.deepCopy();
+        Map<String, List<JsonNode>> byField = new LinkedHashMap<>();
+        Set<String> wholeField = new HashSet<>();
+        for (JsonNode operation : diff) {
+            List<String> tokens = pointerTokens(operation.path("path").asText());
+            String field = tokens.isEmpty() ? "" : tokens.get(0);
+            JsonNode kept = operation;
+            if (tokens.size() > 1 && !wholeField.contains(field)) {
+                kept = withinObjectsOrAppended(current, tokens, operation);
+                if (kept == null) {
+                    wholeField.add(field);
+                }
+            }
+            byField.computeIfAbsent(field, k -> new ArrayList<>()).add(kept);
+            current = JsonPatch.apply(RowJson.mapper().createArrayNode().add(operation), current);
+        }
+        ArrayNode result = RowJson.mapper().createArrayNode();
+        for (Map.Entry<String, List<JsonNode>> field : byField.entrySet()) {
+            if (!wholeField.contains(field.getKey())) {
+                field.getValue().forEach(result::add);
+                continue;
+            }
+            String path = "/" + escapePointer(field.getKey());
+            if (after.has(field.getKey())) {
+                result.addObject().put("op", before.has(field.getKey()) ? "replace" : "add").put("path", path)
+                        .set("value", after.get(field.getKey()));
+            } else {
+                result.addObject().put("op", "remove").put("path", path);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The operation as a sink can apply it, or null when it reaches into an array other than by an append at the
+     * end of a top-level array field.
+     */
+    private static JsonNode withinObjectsOrAppended(JsonNode current, List<String> tokens, JsonNode operation) {
+        JsonNode node = current.get(tokens.get(0));
+        for (int i = 1; i < tokens.size(); i++) {
+            if (node == null) {
+                return null;
+            }
+            if (node.isArray()) {
+                boolean appendsToField = i == 1 && tokens.size() == 2 && "add".equals(operation.path("op").asText())
+                        && tokens.get(1).equals(Integer.toString(node.size()));
+                if (!appendsToField) {
+                    return null;
+                }
+                return ((ObjectNode) operation.deepCopy()).put("path", "/" + escapePointer(tokens.get(0)) + "/-");
+            }
+            node = node.get(tokens.get(i));
+        }
+        return operation;
+    }
+
+    private static List<String> pointerTokens(String pointer) {
+        List<String> tokens = new ArrayList<>();
+        if (pointer.isEmpty()) {
+            return tokens;
+        }
+        for (String token : pointer.substring(1).split("/", -1)) {
+            tokens.add(token.replace("~1", "/").replace("~0", "~"));
+        }
+        return tokens;
+    }
+
+    private static String escapePointer(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
     }
 
     /** Without a before image the old values are unknown: replace every changed field. */
@@ -174,7 +257,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         for (String name : event.changedFields()) {
             operations.addObject()
                     .put("op", "replace")
-                    .put("path", "/" + name.replace("~", "~0").replace("/", "~1"))
+                    .put("path", "/" + escapePointer(name))
                     .set("value", RowJson.toJson(after.fieldSchema(name), after.get(name)));
         }
         return operations;

@@ -375,7 +375,8 @@ public final class ConnectCluster implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    /** Thread.sleep for test code: an interrupt is restored and rethrown unchecked. */
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

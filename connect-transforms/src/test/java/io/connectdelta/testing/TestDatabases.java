@@ -37,7 +37,51 @@ import java.util.stream.Stream;
 public final class TestDatabases {
     private static TestDatabase postgres;
     private static TestDatabase mariadb;
+    /** The private mariadbd this JVM started (null when MariaDB is a container or a named server). */
+    private static PrivateServer privateMariaDb;
     private static Boolean docker;
+
+    /** A server process this JVM started: its command line, so it can be started again on the same port and data. */
+    private static final class PrivateServer {
+        final List<String> command;
+        final Path log;
+        final TestDatabase db;
+        volatile Process process;
+
+        PrivateServer(List<String> command, Path log, TestDatabase db) {
+            this.command = command;
+            this.log = log;
+            this.db = db;
+        }
+
+        void start() throws IOException, InterruptedException {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try (Connection ignored = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+                    return;
+                } catch (SQLException e) {
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("MariaDB did not start; see " + log, e);
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+
+        /** A clean shutdown (SIGTERM), as an operator's restart would do; forced after 30 s. */
+        void stop() throws InterruptedException {
+            Process running = process;
+            if (running == null) {
+                return;
+            }
+            running.destroy();
+            if (!running.waitFor(30, TimeUnit.SECONDS)) {
+                running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     private TestDatabases() {
     }
@@ -58,6 +102,34 @@ public final class TestDatabases {
             System.out.println("[test databases] MariaDB: " + mariadb);
         }
         return mariadb;
+    }
+
+    /** Whether {@link #restartMariaDb} can restart the MariaDB server (only a private server this JVM started). */
+    public static synchronized boolean canRestartMariaDb() {
+        mariadb();
+        return privateMariaDb != null;
+    }
+
+    /**
+     * Stops the private MariaDB server, keeps it down for {@code downtime}, and starts it again on the same port
+     * and data directory; returns once it accepts connections. Every open connection is lost, as in a real
+     * database restart. Only for the private server (see {@link #canRestartMariaDb}).
+     */
+    public static synchronized void restartMariaDb(Duration downtime) {
+        if (!canRestartMariaDb()) {
+            throw new IllegalStateException("MariaDB " + mariadb + " was not started by this JVM: cannot restart it");
+        }
+        try {
+            privateMariaDb.stop();
+            Thread.sleep(downtime.toMillis());
+            privateMariaDb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start MariaDB again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        System.out.println("[test databases] MariaDB restarted: " + mariadb);
     }
 
     private static synchronized boolean dockerAvailable() {
@@ -203,31 +275,20 @@ public final class TestDatabases {
             }
             run(Duration.ofMinutes(2), new ProcessBuilder(installCmd).redirectErrorStream(true)
                     .redirectOutput(base.resolve("install.log").toFile()));
-            Process process = new ProcessBuilder(serverCmd).redirectErrorStream(true)
-                    .redirectOutput(base.resolve("server.log").toFile()).start();
+            TestDatabase db = new TestDatabase("mariadb", "127.0.0.1", port, "root", "", "mysql",
+                    "private server from " + server);
+            PrivateServer started = new PrivateServer(serverCmd, base.resolve("server.log"), db);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                process.destroy();
                 try {
-                    process.waitFor(20, TimeUnit.SECONDS);
+                    started.stop();
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
-                process.destroyForcibly();
                 deleteTree(base);
             }));
-            TestDatabase db = new TestDatabase("mariadb", "127.0.0.1", port, "root", "", "mysql",
-                    "private server from " + server);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (true) {
-                try (Connection ignored = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
-                    return db;
-                } catch (SQLException e) {
-                    if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("MariaDB did not start; see " + base.resolve("server.log"), e);
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            started.start();
+            privateMariaDb = started;
+            return db;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start a private MariaDB server", e);
         } catch (InterruptedException e) {

@@ -283,8 +283,51 @@ class ToDeltaTest {
         JsonNode operations = patchOf(patch.apply(structRecord("u", before, copy(before).put("scores", appended), 1, 41)));
         assertEquals(1, operations.size(), operations.toString());
         assertEquals("add", operations.get(0).get("op").asText());
-        assertEquals("/scores/20", operations.get(0).get("path").asText());
+        assertEquals("/scores/-", operations.get(0).get("path").asText(), "an append, as a sink applies it");
         assertEquals(99, operations.get(0).get("value").asInt());
+    }
+
+    @Test
+    void jsonPatchReplacesAnArrayWhoseElementsChangeOtherwise() {
+        List<Integer> scores = new ArrayList<>(List.of(1, 2, 3, 4));
+        Struct before = row(1).put("scores", scores);
+        List<Integer> edited = new ArrayList<>(List.of(1, 9, 4, 5, 6));
+        JsonNode operations = patchOf(patch.apply(structRecord("u", before, copy(before).put("scores", edited), 1, 43)));
+        assertEquals(1, operations.size(), operations.toString());
+        assertEquals("replace", operations.get(0).get("op").asText());
+        assertEquals("/scores", operations.get(0).get("path").asText());
+        assertEquals(RowJson.mapper().valueToTree(edited), operations.get(0).get("value"));
+    }
+
+    @Test
+    void sinkApplicablePatchesStillTurnTheOldRowIntoTheNewOne() {
+        com.fasterxml.jackson.databind.ObjectMapper json = RowJson.mapper();
+        String[][] cases = {
+            {"{\"a\":[1,2],\"o\":{\"x\":1}}", "{\"a\":[1,2,3,4],\"o\":{\"x\":2,\"y\":[1]}}"},
+            {"{\"a\":[1,2,3],\"b\":\"s\"}", "{\"a\":[3],\"b\":\"t\"}"},
+            {"{\"a\":[[1],[2]]}", "{\"a\":[[1],[2,5]]}"},
+            {"{\"o\":{\"list\":[1]}}", "{\"o\":{\"list\":[1,2]}}"},
+            {"{\"a/b\":[1],\"c~d\":1}", "{\"a/b\":[1,2],\"c~d\":2}"},
+        };
+        for (String[] c : cases) {
+            try {
+                JsonNode before = json.readTree(c[0]);
+                JsonNode after = json.readTree(c[1]);
+                JsonNode patchOps = ToDelta.applicableBySinks(before,
+                        com.flipkart.zjsonpatch.JsonDiff.asJson(before, after), after);
+                assertEquals(after, com.flipkart.zjsonpatch.JsonPatch.apply(patchOps, before), patchOps.toString());
+                for (JsonNode op : patchOps) {
+                    String path = op.get("path").asText();
+                    String[] parts = path.substring(1).split("/");
+                    JsonNode field = before.get(parts[0].replace("~1", "/").replace("~0", "~"));
+                    boolean intoArray = parts.length > 1 && field != null && field.isArray();
+                    assertTrue(!intoArray || (parts.length == 2 && parts[1].equals("-")),
+                            "only appends reach into arrays: " + patchOps);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @Test

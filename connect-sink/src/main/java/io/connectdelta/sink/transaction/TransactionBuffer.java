@@ -1,6 +1,7 @@
 package io.connectdelta.sink.transaction;
 
 import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.event.Op;
 import io.connectdelta.event.RecordLocation;
 import io.connectdelta.event.TransactionBlock;
 import io.connectdelta.event.TransactionMarker;
@@ -56,6 +57,8 @@ public final class TransactionBuffer {
     private final Map<TopicPartition, Long> handedOut = new HashMap<>();
     /** Transactions the overflow policy split: their remaining events are handed out as they come. */
     private final Map<String, Boolean> split = new HashMap<>();
+    /** Per partition, the data event handed out last: what a tombstone arriving after it may merely follow. */
+    private final Map<TopicPartition, ChangeEvent> lastHandedOutEvent = new HashMap<>();
 
     private long bufferedEvents;
     private long bufferedBytes;
@@ -72,8 +75,28 @@ public final class TransactionBuffer {
         this.overflowPolicy = overflowPolicy;
     }
 
-    /** Adds a data event. */
+    /**
+     * Adds a data event.
+     * <p>
+     * Debezium follows a delete with a tombstone of the same key (tombstones.on.delete), which carries no
+     * transaction block and is not counted in END. Such a tombstone only repeats the delete for log compaction:
+     * it is kept with the delete's transaction for the offsets, and applies nothing itself. Applying it on its own
+     * could delete a row that its transaction inserted again after the delete.
+     */
     public void add(SinkRecord record, ChangeEvent event) {
+        if (event.isTombstone() && followsDeleteOfSameKey(record, event)) {
+            PendingRecord previous = partitions.getOrDefault(partitionOf(record), new ArrayDeque<>()).peekLast();
+            PendingRecord entry = new PendingRecord(record, null, 0);
+            entry.owner = previous == null ? null : previous.owner;
+            if (entry.owner != null) {
+                entry.owner.markers.add(entry);
+            } else {
+                lone.add(entry);
+            }
+            track(entry);
+            stampIfComplete(entry);
+            return;
+        }
         TransactionBlock tx = event.transaction();
         PendingRecord entry = new PendingRecord(record, event, ApproximateSize.of(record.key()) + ApproximateSize.of(record.value()));
         if (tx == null || tx.xid() == null || split.containsKey(tx.xid())) {
@@ -93,6 +116,15 @@ public final class TransactionBuffer {
         bufferedEvents++;
         bufferedBytes += entry.bytes;
         enforceBound();
+    }
+
+    private boolean followsDeleteOfSameKey(SinkRecord record, ChangeEvent tombstone) {
+        TopicPartition partition = partitionOf(record);
+        Deque<PendingRecord> queue = partitions.get(partition);
+        PendingRecord previous = queue == null ? null : queue.peekLast();
+        ChangeEvent before = previous != null ? previous.event : lastHandedOutEvent.get(partition);
+        return before != null && before.op() == Op.DELETE && !before.isTombstone()
+                && before.key() != null && before.key().equals(tombstone.key());
     }
 
     /**
@@ -205,6 +237,7 @@ public final class TransactionBuffer {
         partitions.clear();
         handedOut.clear();
         split.clear();
+        lastHandedOutEvent.clear();
         bufferedEvents = 0;
         bufferedBytes = 0;
     }
@@ -296,6 +329,7 @@ public final class TransactionBuffer {
         partitions.get(partition).remove(entry);
         handedOut.merge(partition, entry.record.kafkaOffset() + 1, Math::max);
         if (entry.event != null) {
+            lastHandedOutEvent.put(partition, entry.event);
             bufferedEvents--;
             bufferedBytes -= entry.bytes;
         }
@@ -353,7 +387,11 @@ public final class TransactionBuffer {
     }
 
     private static TopicPartition partitionOf(PendingRecord entry) {
-        return new TopicPartition(entry.record.topic(), entry.record.kafkaPartition());
+        return partitionOf(entry.record);
+    }
+
+    private static TopicPartition partitionOf(SinkRecord record) {
+        return new TopicPartition(record.topic(), record.kafkaPartition());
     }
 
     private static final class PendingRecord {

@@ -29,14 +29,21 @@ final class OffsetStore {
     }
 
     void createIfMissing(Connection connection) throws SQLException {
+        ConcurrentDdl.create(connection, table, "CREATE TABLE IF NOT EXISTS " + dialect.quote(table) + " ("
+                + dialect.quote("connector_name") + " VARCHAR(255) NOT NULL, "
+                + dialect.quote("topic") + " VARCHAR(255) NOT NULL, "
+                + dialect.quote("kafka_partition") + " INTEGER NOT NULL, "
+                + dialect.quote("next_offset") + " BIGINT NOT NULL, "
+                + "PRIMARY KEY (" + dialect.quote("connector_name") + ", " + dialect.quote("topic") + ", "
+                + dialect.quote("kafka_partition") + "))", this::exists);
+    }
+
+    private boolean exists(Connection connection) {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS " + dialect.quote(table) + " ("
-                    + dialect.quote("connector_name") + " VARCHAR(255) NOT NULL, "
-                    + dialect.quote("topic") + " VARCHAR(255) NOT NULL, "
-                    + dialect.quote("kafka_partition") + " INTEGER NOT NULL, "
-                    + dialect.quote("next_offset") + " BIGINT NOT NULL, "
-                    + "PRIMARY KEY (" + dialect.quote("connector_name") + ", " + dialect.quote("topic") + ", "
-                    + dialect.quote("kafka_partition") + "))");
+            statement.executeQuery("SELECT 1 FROM " + dialect.quote(table) + " WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 

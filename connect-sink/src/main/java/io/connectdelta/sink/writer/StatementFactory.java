@@ -21,26 +21,107 @@ import java.util.Map;
  * the same columns (and the same edits) get identical SQL, which is what lets the writer batch them.
  */
 final class StatementFactory {
+    private static final int SQL_CACHE_SIZE = 1024;
+
     private final Dialect dialect;
+    /**
+     * The SQL of writes of plain values, by their shape: it depends only on the table, the kind and the key and
+     * column names, so it is built once per shape instead of once per row.
+     */
+    private final Map<Shape, String> sqlByShape = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
+            return size() > SQL_CACHE_SIZE;
+        }
+    };
+
+    private record Shape(String table, WriteKind kind, List<String> keys, List<String> columns) {
+    }
 
     StatementFactory(Dialect dialect) {
         this.dialect = dialect;
     }
 
     SqlStatement statement(TableInfo table, RowWrite write) {
-        switch (write.kind()) {
-            case DELETE:
-                return delete(table, write);
-            case UPDATE:
-                return write.columns().isEmpty() ? null : update(table, write);
-            default:
-                return insert(table, write, write.kind());
+        if (write.kind() == WriteKind.UPDATE && write.columns().isEmpty()) {
+            return null;
         }
+        return build(table, write, write.kind());
     }
 
     /** The INSERT of an UPDATE that found no row (missing.row.mode=insert): edits start from NULL. */
     SqlStatement insertInstead(TableInfo table, RowWrite write) {
-        return insert(table, write, WriteKind.INSERT);
+        return build(table, write, WriteKind.INSERT);
+    }
+
+    private SqlStatement build(TableInfo table, RowWrite write, WriteKind kind) {
+        if (!hasOnlyPlainValues(write)) {
+            return buildUncached(table, write, kind);
+        }
+        Shape shape = new Shape(table.name(), kind, write.key() == null ? List.of() : List.copyOf(write.key().fieldNames()),
+                kind == WriteKind.DELETE ? List.of() : List.copyOf(write.columns().keySet()));
+        String sql = sqlByShape.get(shape);
+        if (sql == null) {
+            SqlStatement built = buildUncached(table, write, kind);
+            sqlByShape.put(shape, built.sql());
+            return built;
+        }
+        return new SqlStatement(sql, plainParams(table, write, kind), write);
+    }
+
+    private SqlStatement buildUncached(TableInfo table, RowWrite write, WriteKind kind) {
+        switch (kind) {
+            case DELETE:
+                return delete(table, write);
+            case UPDATE:
+                return update(table, write);
+            default:
+                return insert(table, write, kind);
+        }
+    }
+
+    /**
+     * The parameters of a plain write in the order its SQL takes them: DELETE its keys, INSERT keys then columns,
+     * UPDATE columns then keys.
+     */
+    private List<Object> plainParams(TableInfo table, RowWrite write, WriteKind kind) {
+        int keys = write.key() == null ? 0 : write.key().size();
+        List<Object> params = new ArrayList<>(keys + write.columns().size());
+        if (kind == WriteKind.DELETE) {
+            addKeyParams(table, write, params);
+        } else if (kind == WriteKind.INSERT || kind == WriteKind.UPSERT) {
+            addKeyParams(table, write, params);
+            addColumnParams(table, write, params);
+        } else {
+            addColumnParams(table, write, params);
+            addKeyParams(table, write, params);
+        }
+        return params;
+    }
+
+    private void addKeyParams(TableInfo table, RowWrite write, List<Object> params) {
+        if (write.key() == null) {
+            return;
+        }
+        for (Map.Entry<String, Object> key : write.key().values().entrySet()) {
+            ColumnInfo info = column(table, key.getKey(), write);
+            params.add(bindable(new Value(key.getValue(), write.key().fieldSchema(key.getKey())), info));
+        }
+    }
+
+    private void addColumnParams(TableInfo table, RowWrite write, List<Object> params) {
+        for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
+            params.add(bindable(column.getValue().base(), column(table, column.getKey(), write)));
+        }
+    }
+
+    private static boolean hasOnlyPlainValues(RowWrite write) {
+        for (ColumnChange change : write.columns().values()) {
+            if (!change.isPlainValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private SqlStatement delete(TableInfo table, RowWrite write) {
@@ -66,15 +147,7 @@ final class StatementFactory {
 
     /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
     static boolean isPlainUpdate(RowWrite write) {
-        if (write.kind() != WriteKind.UPDATE) {
-            return false;
-        }
-        for (ColumnChange change : write.columns().values()) {
-            if (!change.isPlainValue()) {
-                return false;
-            }
-        }
-        return true;
+        return write.kind() == WriteKind.UPDATE && hasOnlyPlainValues(write);
     }
 
     /**

@@ -153,11 +153,14 @@ final class TableCatalog {
             sql.append(')');
         }
         sql.append(')');
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql.toString());
-        }
+        boolean created = ConcurrentDdl.create(connection, plan.table(), sql.toString(), c -> {
+            forget(plan.table());
+            return describe(c, plan.table()) != null;
+        });
         forget(plan.table());
-        LOG.info("Created table {} with columns {} and primary key {}", plan.table(), definitions.keySet(), keys);
+        if (created) {
+            LOG.info("Created table {} with columns {} and primary key {}", plan.table(), definitions.keySet(), keys);
+        }
     }
 
     private boolean addMissingColumns(Connection connection, TableInfo table, Schema rowSchema) throws SQLException {

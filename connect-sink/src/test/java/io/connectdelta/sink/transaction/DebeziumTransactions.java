@@ -50,6 +50,19 @@ final class DebeziumTransactions {
         return record(topic, partition, new Struct(KEY).put("id", id), ENVELOPE, value);
     }
 
+    /** A delete of row {@code id} in the source transaction {@code txId}. */
+    SinkRecord delete(String topic, int partition, int id, String txId, long totalOrder) {
+        Struct value = new Struct(ENVELOPE).put("before", new Struct(ROW).put("id", id).put("balance", 0L)).put("op", "d")
+                .put("transaction", new Struct(TX).put("id", txId).put("total_order", totalOrder)
+                        .put("data_collection_order", totalOrder));
+        return record(topic, partition, new Struct(KEY).put("id", id), ENVELOPE, value);
+    }
+
+    /** The tombstone Debezium sends after a delete (tombstones.on.delete=true): the key, no value, no transaction. */
+    SinkRecord tombstone(String topic, int partition, int id) {
+        return record(topic, partition, new Struct(KEY).put("id", id), null, null);
+    }
+
     /** A BEGIN (counts null) or END marker. */
     SinkRecord marker(String status, String txId, Map<String, Long> counts) {
         Struct value = new Struct(MARKER).put("status", status).put("id", txId).put("ts_ms", 1L);

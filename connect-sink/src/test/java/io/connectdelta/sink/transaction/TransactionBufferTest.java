@@ -186,4 +186,62 @@ class TransactionBufferTest {
                 () -> add(buffer, marker("END", "12:4", Map.of("public.accounts", 1L))));
         assertTrue(e.getMessage().contains("12"), e.getMessage());
     }
+
+    private static List<String> ops(ApplyUnit unit) {
+        return unit.events().stream().map(e -> e.op().code() + (e.key() == null ? "" : e.key().get("id")))
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void debeziumTombstonesBetweenTheDeletesOfOneTransactionDoNotHoldItUp() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, marker("BEGIN", "20:1", null));
+        add(buffer, records.delete(ACCOUNTS, 0, 1, "20:2", 1));
+        add(buffer, records.tombstone(ACCOUNTS, 0, 1));
+        add(buffer, records.delete(ACCOUNTS, 0, 2, "20:3", 2));
+        add(buffer, records.tombstone(ACCOUNTS, 0, 2));
+        add(buffer, marker("END", "20:4", Map.of("public.accounts", 2L)));
+        List<ApplyUnit> units = buffer.drainReady();
+        assertEquals(1, units.size(), "the tombstones travel with their transaction");
+        assertEquals(List.of("d1", "d2"), ops(units.get(0)), "the deletes do the deleting");
+        assertEquals(6, units.get(0).records().size());
+        assertEquals(4L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+    }
+
+    @Test
+    void aTombstoneNeverUndoesAnInsertOfItsTransactionThatFollowsTheDelete() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // Debezium puts the tombstone right after its delete, before the re-insert of the same key.
+        add(buffer, marker("BEGIN", "21:1", null));
+        add(buffer, records.delete(ACCOUNTS, 0, 1, "21:2", 1));
+        add(buffer, records.tombstone(ACCOUNTS, 0, 1));
+        add(buffer, records.data(ACCOUNTS, 0, 1, 5, "21:3", 2));
+        add(buffer, marker("END", "21:4", Map.of("public.accounts", 2L)));
+        List<ApplyUnit> units = buffer.drainReady();
+        assertEquals(List.of("d1", "u1"), ops(units.get(0)), "the row stays re-inserted");
+        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+    }
+
+    @Test
+    void aTombstoneArrivingAfterItsTransactionWasHandedOutDeletesNothingMore() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, marker("BEGIN", "22:1", null));
+        add(buffer, records.data(ACCOUNTS, 0, 1, 5, "22:2", 1));
+        add(buffer, records.delete(ACCOUNTS, 0, 1, "22:3", 2));
+        add(buffer, marker("END", "22:4", Map.of("public.accounts", 2L)));
+        // A poll boundary between the delete and its tombstone: the transaction is whole and goes first.
+        assertEquals(List.of("u1", "d1"), ops(buffer.drainReady().get(0)));
+        add(buffer, records.tombstone(ACCOUNTS, 0, 1));
+        List<ApplyUnit> late = buffer.drainReady();
+        assertEquals(1, late.size());
+        assertTrue(late.get(0).events().isEmpty(), "it only follows the delete already applied");
+        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+    }
+
+    @Test
+    void aTombstoneWithNoDeleteBeforeItIsTheDelete() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, records.tombstone(ACCOUNTS, 0, 1));
+        assertEquals(List.of("d1"), ops(buffer.drainReady().get(0)));
+    }
 }

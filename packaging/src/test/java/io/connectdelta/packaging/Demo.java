@@ -1,0 +1,182 @@
+package io.connectdelta.packaging;
+
+import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumPostgres;
+import io.connectdelta.testing.TestDatabase;
+import io.connectdelta.testing.TestDatabases;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo: the plugin folder in a Connect worker with an in-process Kafka broker and an embedded PostgreSQL (source
+ * and targets), the connectors of config-examples/ created through the REST API, a workload on the source table,
+ * and a summary. Run it with {@code mvn -B -q -pl packaging -am -Pdemo -DskipTests verify}.
+ */
+public final class Demo {
+
+    private static final int INITIAL_ROWS = 200;
+    private static final int TRANSACTIONS = 400;
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        say("Kafka Connect Delta demo");
+        say("plugin folder: " + PluginWorker.pluginFolder());
+        TestDatabase source = TestDatabases.postgres().createDatabase("cd_demo_source");
+        say("source database: " + source);
+        CustomersWorkload workload = new CustomersWorkload(7);
+        workload.createTable(source, INITIAL_ROWS);
+        say("created table customers with " + INITIAL_ROWS + " rows");
+
+        say("starting Kafka and a Connect worker (plugin.path = the plugin folder's parent) ...");
+        boolean allEqual = true;
+        try (ConnectCluster worker = PluginWorker.start();
+             ExamplePipeline pipeline = new ExamplePipeline(worker, source, Demo::say)) {
+            // The demo needs PostgreSQL only, and shows the pipelines that end in a sink; the end-to-end test runs
+            // every example.
+            List<ExamplePipeline.Example> examples = pipeline.prepare(ConfigExamples.inRepository(),
+                    file -> !file.contains("mariadb") && !file.equals("debezium-postgres-reselect"));
+            pipeline.add(plainDebeziumSource(examples));
+
+            List<ExamplePipeline.Example> sources = pipeline.start(false);
+            List<ExamplePipeline.Example> sinks = pipeline.start(true);
+
+            say("running the workload: " + TRANSACTIONS + " transactions of 5 changes ...");
+            CustomersWorkload.Counts counts = workload.run(source, TRANSACTIONS, done -> {
+                if (done % 100 == 0) {
+                    say("  " + done + "/" + TRANSACTIONS + " transactions committed");
+                }
+            });
+            long lastCommit = System.nanoTime();
+            say("workload done: " + counts.inserts() + " inserts, " + counts.updates() + " updates, "
+                    + counts.deletes() + " deletes");
+
+            Map<String, String> lag = new LinkedHashMap<>();
+            Map<String, Boolean> equal = new LinkedHashMap<>();
+            for (ExamplePipeline.Example sink : sinks) {
+                String difference = pipeline.awaitTargetEqualsSource(sink, Duration.ofSeconds(120));
+                equal.put(sink.file(), difference == null);
+                lag.put(sink.file(), difference == null
+                        ? Duration.ofNanos(System.nanoTime() - lastCommit).toMillis() + " ms"
+                        : "not caught up: " + difference);
+            }
+
+            int expectedEvents = INITIAL_ROWS + counts.changeEvents();
+            say("");
+            say("==================== summary ====================");
+            say("events by shape (snapshot + workload = " + expectedEvents + " change events per source topic;");
+            say("payload = the event without the schema JsonConverter repeats in each one):");
+            long fullPayload = 0;
+            // Plain Debezium (full) first: the other shapes are compared with it.
+            for (ExamplePipeline.Example example : sources.stream()
+                    .sorted(Comparator.comparing(e -> !e.format().equals("full"))).toList()) {
+                long[] shape = countEvents(worker, example.topic(), expectedEvents);
+                if (example.format().equals("full")) {
+                    fullPayload = shape[2];
+                }
+                say(String.format("  %-10s %-24s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
+                        example.format(), example.topic(), shape[0], shape[1], shape[2],
+                        shape[0] == 0 ? 0 : shape[2] / shape[0],
+                        fullPayload > 0 && !example.format().equals("full")
+                                ? String.format("  %3.0f%% of full", 100.0 * shape[2] / fullPayload) : ""));
+            }
+            say("sinks (from their JMX metrics) and end-to-end lag (last source commit -> target equal):");
+            try (Admin admin = worker.embedded().kafka().createAdminClient()) {
+                for (ExamplePipeline.Example sink : sinks) {
+                    long consumed = 0;
+                    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin
+                            .listConsumerGroupOffsets("connect-" + sink.name()).partitionsToOffsetAndMetadata().get();
+                    for (OffsetAndMetadata offset : offsets.values()) {
+                        consumed += offset == null ? 0 : offset.offset();
+                    }
+                    say(String.format("  %-28s %5d events consumed, %5s records applied %s, %s columns written, "
+                                    + "%s left alone, %s database transactions committed, lag %s", sink.name(), consumed,
+                            sinkMetric(sink, "RecordsApplied"), sinkMetric(sink, "RecordsAppliedByShapeAndOp"),
+                            sinkMetric(sink, "ColumnsWritten"), sinkMetric(sink, "ColumnsSkipped"),
+                            sinkMetric(sink, "TransactionsCommitted"), lag.get(sink.file())));
+                }
+            }
+            ExamplePipeline.Example transactional = sinks.stream()
+                    .filter(s -> "true".equals(s.config().get("transaction.aware"))).findFirst().orElse(null);
+            say("source transactions applied atomically: " + (transactional != null
+                    ? sinkMetric(transactional, "SourceTransactionsApplied") + " by " + transactional.name()
+                      + " (" + counts.transactions() + " in the workload; snapshot rows have no transaction)"
+                    : "transaction-aware mode not available in this build ("
+                      + pipeline.skipped().getOrDefault("sink-postgres-transactional", "not run") + ")"));
+            say("target equals source:");
+            for (Map.Entry<String, Boolean> entry : equal.entrySet()) {
+                say(String.format("  %-30s %s", entry.getKey(), entry.getValue() ? "yes" : "NO"));
+                allEqual &= entry.getValue();
+            }
+            if (sinks.isEmpty()) {
+                say("  (no sink example could run with this build)");
+            }
+            pipeline.skipped().forEach((file, reason) -> say("skipped " + file + ".json: " + reason));
+        } finally {
+            TestDatabases.postgres().execute("DROP DATABASE IF EXISTS " + source.database() + " WITH (FORCE)");
+        }
+        if (!allEqual) {
+            throw new IllegalStateException("A target differs from the source: see the summary above");
+        }
+        say("demo finished");
+    }
+
+    /** The delta source without its transform: plain Debezium full events, to compare sizes with. */
+    private static ExamplePipeline.Example plainDebeziumSource(List<ExamplePipeline.Example> examples) {
+        ExamplePipeline.Example delta = examples.stream().filter(e -> e.file().equals("source-postgres-delta"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("config-examples/source-postgres-delta.json"));
+        Map<String, String> config = new LinkedHashMap<>(delta.config());
+        config.keySet().removeIf(key -> key.startsWith("transforms"));
+        config.put("name", "demo-source-full");
+        config.put("topic.prefix", "full");
+        config.put("slot.name", DebeziumPostgres.slotName("demo-source-full"));
+        config.put("publication.name", DebeziumPostgres.slotName("demo-source-full"));
+        config.put("provide.transaction.metadata", "false");
+        return new ExamplePipeline.Example("demo-source-full", "demo-source-full", config, null);
+    }
+
+    /**
+     * {count, value bytes, payload bytes} of the non-tombstone events on a topic, waiting for at least
+     * {@code expected}. The payload leaves out the schema that JsonConverter repeats in every event.
+     */
+    private static long[] countEvents(ConnectCluster worker, String topic, int expected) {
+        long[] result = new long[3];
+        List<ConsumerRecord<byte[], byte[]>> records = worker.consumeUntil(topic,
+                read -> read.stream().filter(r -> r.value() != null).count() >= expected, Duration.ofSeconds(60));
+        for (ConsumerRecord<byte[], byte[]> event : records) {
+            if (event.value() != null) {
+                result[0]++;
+                result[1] += event.value().length;
+                result[2] += ConnectCluster.json(event.value()).path("payload").toString()
+                        .getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return result;
+    }
+
+    /** An attribute of the sink task's MBean (io.connectdelta:type=sink-task,connector="...",task=0). */
+    private static String sinkMetric(ExamplePipeline.Example sink, String attribute) {
+        try {
+            ObjectName name = new ObjectName("io.connectdelta:type=sink-task,connector="
+                    + ObjectName.quote(sink.name()) + ",task=0");
+            return String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute));
+        } catch (Exception e) {
+            return "n/a";
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
