@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.connectdelta.event.json.RowJson;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
@@ -116,7 +117,27 @@ public final class ChangeEventReader {
     }
 
     /** The shape from the value's fields, or null for a flattened row. */
-    private static Shape detectShape(Object value) {
+    private Shape detectShape(Object value) {
+        if (value instanceof Struct) {
+            // The records of a topic share their schema instance: detect once per schema, not per record.
+            Schema schema = ((Struct) value).schema();
+            DetectedShape last = lastDetected;
+            if (last != null && last.schema == schema) {
+                return last.shape;
+            }
+            Shape shape = detectShapeOf(value);
+            lastDetected = new DetectedShape(schema, shape);
+            return shape;
+        }
+        return detectShapeOf(value);
+    }
+
+    private record DetectedShape(Schema schema, Shape shape) {
+    }
+
+    private volatile DetectedShape lastDetected;
+
+    private static Shape detectShapeOf(Object value) {
         Set<String> names = fieldNames(value);
         if (!names.contains(Formats.OP)) {
             return null;

@@ -88,14 +88,27 @@ public abstract class ChangeEventTransformation<R extends ConnectRecord<R>> impl
 
     /** A derived schema from the cache, derived on a miss: its inputs (any may be null) decide it alone. */
     Schema cachedSchema(Supplier<Schema> derive, Schema... inputs) {
-        List<Schema> key = Arrays.asList(inputs);
+        // The records of a topic share their schema instances (converters cache them): an identity check first
+        // spares the deep hashCode of a whole envelope schema that the map lookup computes for every record.
+        LastSchema last = lastSchema;
+        if (last != null && Arrays.equals(last.inputs, inputs, (a, b) -> a == b ? 0 : 1)) {
+            return last.derived;
+        }
+        List<Schema> key = Arrays.asList(inputs.clone());
         Schema schema = schemaCache.get(key);
         if (schema == null) {
             schema = derive.get();
             schemaCache.put(key, schema);
         }
+        lastSchema = new LastSchema(inputs.clone(), schema);
         return schema;
     }
+
+    /** The last schema derived, with the instances it was derived from. */
+    private record LastSchema(Schema[] inputs, Schema derived) {
+    }
+
+    private volatile LastSchema lastSchema;
 
     /** The record with a new value and the format header set to {@code shape} (replacing any earlier one). */
     static <R extends ConnectRecord<R>> R emit(R record, Schema valueSchema, Object value, Shape shape) {

@@ -270,7 +270,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
         }
         SchemaBuilder builder = SchemaBuilder.struct().name(envelopeName(eventSchema.name()))
                 .version(eventSchema.version()).doc(eventSchema.doc());
-        Schema optionalRow = rowSchema.isOptional() ? rowSchema : copyField(rowSchema, true);
+        Schema optionalRow = EventSchemas.optional(rowSchema);
         builder.field(Formats.BEFORE, optionalRow);
         builder.field(Formats.AFTER, optionalRow);
         for (Field field : eventSchema.fields()) {
@@ -304,58 +304,14 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
         return after.schema();
     }
 
-    /** The full row schema of a delta row schema: fields marked {@link Formats#REQUIRED_PARAMETER} required again. */
+    /** The full row schema of a delta row schema (cached): fields marked required in the delta are again. */
     private Schema fullRowSchema(Schema deltaRow) {
         Schema cached = fullRowSchemas.get(deltaRow);
-        if (cached != null) {
-            return cached;
+        if (cached == null) {
+            cached = EventSchemas.fullRow(deltaRow);
+            fullRowSchemas.put(deltaRow, cached);
         }
-        SchemaBuilder builder = SchemaBuilder.struct().name(deltaRow.name()).version(deltaRow.version())
-                .doc(deltaRow.doc()).optional();
-        for (Field field : deltaRow.fields()) {
-            Map<String, String> parameters = field.schema().parameters();
-            boolean required = parameters != null && "true".equals(parameters.get(Formats.REQUIRED_PARAMETER));
-            builder.field(field.name(), required ? copyField(field.schema(), false) : field.schema());
-        }
-        Schema schema = builder.build();
-        fullRowSchemas.put(deltaRow, schema);
-        return schema;
-    }
-
-    /** A copy of a schema with the given optionality, without our required marker parameter. */
-    private static Schema copyField(Schema schema, boolean optional) {
-        SchemaBuilder builder;
-        switch (schema.type()) {
-            case STRUCT:
-                builder = SchemaBuilder.struct();
-                for (Field field : schema.fields()) {
-                    builder.field(field.name(), field.schema());
-                }
-                break;
-            case ARRAY:
-                builder = SchemaBuilder.array(schema.valueSchema());
-                break;
-            case MAP:
-                builder = SchemaBuilder.map(schema.keySchema(), schema.valueSchema());
-                break;
-            default:
-                builder = SchemaBuilder.type(schema.type());
-        }
-        builder.name(schema.name()).version(schema.version()).doc(schema.doc());
-        if (schema.parameters() != null) {
-            Map<String, String> parameters = new LinkedHashMap<>(schema.parameters());
-            parameters.remove(Formats.REQUIRED_PARAMETER);
-            if (!parameters.isEmpty()) {
-                builder.parameters(parameters);
-            }
-        }
-        if (optional) {
-            builder.optional();
-        }
-        if (schema.defaultValue() != null) {
-            builder.defaultValue(schema.defaultValue());
-        }
-        return builder.build();
+        return cached;
     }
 
     private static Struct struct(Row row, Schema schema) {
