@@ -139,7 +139,7 @@ final class Report {
         md.append("## 2. Write amplification\n\n")
                 .append("A table with a ~100 KB TOASTed text column (STORAGE EXTERNAL) that the updates never touch. The rows ")
                 .append("are loaded directly; then CHECKPOINT, and the sink applies the updates. WAL bytes per update are ")
-                .append("pg_current_wal_lsn() after minus before, divided by the number of updates.\n\n")
+                .append("pg_current_wal_insert_lsn() after minus before, divided by the number of updates.\n\n")
                 .append("| sink and events | WAL bytes per update | rows holding the placeholder | rows differing from the source |\n|---|---|---|---|\n");
         for (String[] row : amplification) {
             md.append("| ").append(String.join(" | ", row)).append(" |\n");
