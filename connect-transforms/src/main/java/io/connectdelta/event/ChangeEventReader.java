@@ -169,7 +169,7 @@ public final class ChangeEventReader {
                     + RecordLocation.describe(record));
         }
         return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, unavailable(after),
-                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
     private ChangeEvent readDelta(ConnectRecord<?> record, Row key, Object value) {
@@ -206,7 +206,7 @@ public final class ChangeEventReader {
                     + RecordLocation.describe(record));
         }
         return new ChangeEvent(record, Shape.DELTA, op, key, null, after, changed, null, unavailable(after),
-                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
     private ChangeEvent readPatch(ConnectRecord<?> record, Row key, Object value) {
@@ -224,14 +224,14 @@ public final class ChangeEventReader {
         }
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
         return new ChangeEvent(record, Shape.JSON_PATCH, op, carriedKey, null, null, List.of(), patch, Set.of(),
-                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
     private ChangeEvent readIdOnly(ConnectRecord<?> record, Row key, Object value) {
         Op op = op(record, value);
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
         return new ChangeEvent(record, Shape.ID_ONLY, op, carriedKey, null, null, List.of(), null, Set.of(),
-                get(value, Formats.SOURCE), null, transaction(value), tsMs(value));
+                get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
     private ChangeEvent readFlattened(ConnectRecord<?> record, Row key, Object value) {
@@ -253,8 +253,8 @@ public final class ChangeEventReader {
         metadata.retainAll(FLATTENED_METADATA);
         Row row = full.without(metadata);
         SourcePosition position = new SourcePosition(null, null, str(full.get("__db")), str(full.get("__schema")),
-                str(full.get("__table")), str(full.get("__txId")), num(full.get("__lsn")),
-                num(full.has("__source_ts_ms") ? full.get("__source_ts_ms") : full.get("__ts_ms")), null);
+                str(full.get("__table")), str(full.get("__txId")), SourcePosition.number(full.get("__lsn")),
+                SourcePosition.number(full.has("__source_ts_ms") ? full.get("__source_ts_ms") : full.get("__ts_ms")), null);
         Row before = op == Op.DELETE ? row : null;
         Row after = op.writesRow() ? row : null;
         return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, unavailable(after),
@@ -322,26 +322,8 @@ public final class ChangeEventReader {
         return null;
     }
 
-    private static TransactionBlock transaction(Object value) {
-        Object tx = get(value, Formats.TRANSACTION);
-        if (tx == null) {
-            return null;
-        }
-        Object id = get(tx, Formats.TX_ID);
-        return new TransactionBlock(id == null ? null : id.toString(), longOr(get(tx, Formats.TX_TOTAL_ORDER)),
-                longOr(get(tx, Formats.TX_DATA_COLLECTION_ORDER)));
-    }
-
     private static Long tsMs(Object value) {
-        return num(get(value, Formats.TS_MS));
-    }
-
-    private static long longOr(Object value) {
-        return value instanceof Number ? ((Number) value).longValue() : 0L;
-    }
-
-    private static Long num(Object value) {
-        return SourcePosition.number(value);
+        return SourcePosition.number(get(value, Formats.TS_MS));
     }
 
     private static String str(Object value) {

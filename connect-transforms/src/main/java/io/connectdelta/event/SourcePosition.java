@@ -1,8 +1,5 @@
 package io.connectdelta.event;
 
-import org.apache.kafka.connect.data.Struct;
-
-import java.util.Map;
 
 /**
  * Where a change came from and where it stands in the source's log, as far as the event says.
@@ -28,21 +25,14 @@ public record SourcePosition(String connector, String name, String database, Str
         if (source == null) {
             return UNKNOWN;
         }
-        return new SourcePosition(text(field(source, "connector")), text(field(source, "name")),
-                text(field(source, "db")), text(field(source, "schema")), text(field(source, "table")),
-                text(field(source, "txId")), number(field(source, "lsn")), number(field(source, "ts_ms")),
-                text(field(source, "snapshot")));
+        return new SourcePosition(text(source, "connector"), text(source, "name"), text(source, "db"),
+                text(source, "schema"), text(source, "table"), text(source, "txId"),
+                number(ChangeEventReader.get(source, "lsn")), number(ChangeEventReader.get(source, "ts_ms")),
+                text(source, "snapshot"));
     }
 
-    private static Object field(Object container, String name) {
-        if (container instanceof Struct) {
-            Struct struct = (Struct) container;
-            return struct.schema().field(name) == null ? null : struct.get(name);
-        }
-        return container instanceof Map ? ((Map<?, ?>) container).get(name) : null;
-    }
-
-    private static String text(Object value) {
+    private static String text(Object source, String name) {
+        Object value = ChangeEventReader.get(source, name);
         return value == null ? null : value.toString();
     }
 

@@ -15,6 +15,25 @@ public record TransactionBlock(String id, long totalOrder, long dataCollectionOr
         return xidOf(id);
     }
 
+    /**
+     * The transaction block of a change event value (Struct or Map), or null when it has none. Also reads values
+     * that are not valid change events otherwise, so a bad record can still be counted in its transaction.
+     */
+    public static TransactionBlock of(Object value) {
+        Object tx = ChangeEventReader.get(value, Formats.TRANSACTION);
+        if (tx == null) {
+            return null;
+        }
+        Object id = ChangeEventReader.get(tx, Formats.TX_ID);
+        return new TransactionBlock(id == null ? null : id.toString(),
+                orderOf(ChangeEventReader.get(tx, Formats.TX_TOTAL_ORDER)),
+                orderOf(ChangeEventReader.get(tx, Formats.TX_DATA_COLLECTION_ORDER)));
+    }
+
+    private static long orderOf(Object value) {
+        return value instanceof Number ? ((Number) value).longValue() : 0L;
+    }
+
     /** The grouping part of a Debezium transaction id. */
     public static String xidOf(String id) {
         if (id == null) {

@@ -69,7 +69,7 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
                     + RecordLocation.describe(record));
         }
         Object value = record.value();
-        String status = (String) field(value, "status");
+        String status = (String) ChangeEventReader.get(value, "status");
         Status parsed;
         try {
             parsed = Status.valueOf(status);
@@ -77,29 +77,18 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
             throw new DataException("Unknown transaction status '" + status + "' in " + RecordLocation.describe(record));
         }
         Map<String, Long> collections = new LinkedHashMap<>();
-        Object list = field(value, "data_collections");
+        Object list = ChangeEventReader.get(value, "data_collections");
         if (list instanceof List) {
             for (Object item : (List<?>) list) {
-                Object name = field(item, "data_collection");
-                Object count = field(item, "event_count");
+                Object name = ChangeEventReader.get(item, "data_collection");
+                Object count = ChangeEventReader.get(item, "event_count");
                 if (name != null && count instanceof Number) {
                     collections.put(name.toString(), ((Number) count).longValue());
                 }
             }
         }
-        return new TransactionMarker(parsed, String.valueOf(field(value, "id")), asLong(field(value, "event_count")),
-                Collections.unmodifiableMap(collections), asLong(field(value, "ts_ms")));
-    }
-
-    private static Object field(Object container, String name) {
-        if (container instanceof Struct) {
-            Struct s = (Struct) container;
-            return s.schema().field(name) == null ? null : s.get(name);
-        }
-        if (container instanceof Map) {
-            return ((Map<?, ?>) container).get(name);
-        }
-        return null;
+        return new TransactionMarker(parsed, String.valueOf(ChangeEventReader.get(value, "id")), asLong(ChangeEventReader.get(value, "event_count")),
+                Collections.unmodifiableMap(collections), asLong(ChangeEventReader.get(value, "ts_ms")));
     }
 
     private static Long asLong(Object value) {

@@ -269,7 +269,7 @@ public final class TransactionBuffer {
     }
 
     private void track(PendingRecord entry) {
-        TopicPartition partition = new TopicPartition(entry.record.topic(), entry.record.kafkaPartition());
+        TopicPartition partition = partitionOf(entry);
         Deque<PendingRecord> queue = partitions.computeIfAbsent(partition, p -> new ArrayDeque<>());
         PendingRecord last = queue.peekLast();
         if (last != null && last.record.kafkaOffset() >= entry.record.kafkaOffset()) {
