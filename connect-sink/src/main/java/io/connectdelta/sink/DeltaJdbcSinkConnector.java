@@ -138,11 +138,7 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
             valid = false;
         }
         String txTopic = config.transactionTopic();
-        String topics = props.getOrDefault("topics", "");
-        String regex = props.get("topics.regex");
-        boolean listed = List.of(topics.split("\\s*,\\s*")).contains(txTopic)
-                || (regex != null && !regex.isBlank() && txTopic.matches(regex));
-        if (!listed) {
+        if (!Subscription.of(props).includes(txTopic)) {
             values.get(DeltaJdbcSinkConfig.TRANSACTION_TOPIC).addErrorMessage("The transaction topic '" + txTopic
                     + "' must also be consumed: add it to topics (or make topics.regex match it).");
             valid = false;

@@ -16,7 +16,6 @@ import io.connectdelta.sink.writer.JdbcWriter;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -29,9 +28,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -113,11 +110,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
         String txTopic = config.transactionTopic();
         int dot = txTopic.lastIndexOf('.');
         String prefix = dot < 0 ? "" : txTopic.substring(0, dot + 1);
-        Set<String> topics = Set.of(props.getOrDefault("topics", "").split("\\s*,\\s*"));
-        String regex = props.get("topics.regex");
-        Pattern pattern = regex == null || regex.isBlank() ? null : Pattern.compile(regex);
-        return collection -> topics.contains(prefix + collection)
-                || (pattern != null && pattern.matcher(prefix + collection).matches());
+        Subscription subscription = Subscription.of(props);
+        return collection -> subscription.includes(prefix + collection);
     }
 
     /** The metrics of this task (also registered in JMX). */
@@ -240,20 +234,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
         } catch (DataException e) {
             badRecord(record, e);
             // Still counted in its transaction, so that the rest of the transaction is applied.
-            transactions.addUnreadable(record, rawXid(record.value()));
+            TransactionBlock tx = TransactionBlock.of(record.value());
+            transactions.addUnreadable(record, tx == null ? null : tx.xid());
             return;
         }
         transactions.add(record, event);
-    }
-
-    /** The transaction id of a record the reader could not read, when its value still shows one. */
-    private static String rawXid(Object value) {
-        Object tx = value instanceof Struct && ((Struct) value).schema().field("transaction") != null
-                ? ((Struct) value).get("transaction")
-                : value instanceof Map ? ((Map<?, ?>) value).get("transaction") : null;
-        Object id = tx instanceof Struct && ((Struct) tx).schema().field("id") != null ? ((Struct) tx).get("id")
-                : tx instanceof Map ? ((Map<?, ?>) tx).get("id") : null;
-        return id == null ? null : TransactionBlock.xidOf(id.toString());
     }
 
     /**
