@@ -191,6 +191,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     /** On the writer thread: skips what was applied before, then writes (plain) or holds (transaction mode). */
     private void process(Collection<SinkRecord> records) {
+        int batchSize = config.batchSize();
         for (SinkRecord record : records) {
             Long recorded = recordedNext.get(new TopicPartition(record.topic(), record.kafkaPartition()));
             if (recorded != null && record.kafkaOffset() < recorded) {
@@ -202,7 +203,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 continue;
             }
             buffer.add(record);
-            if (buffer.size() >= config.batchSize()) {
+            if (buffer.size() >= batchSize) {
                 writeBuffer();
             }
         }

@@ -52,8 +52,8 @@ public final class BenchmarkMain {
     private final int toastUpdates = Integer.getInteger("bench.toast.updates", 2000);
     private final boolean jmh = Boolean.parseBoolean(System.getProperty("bench.jmh", "true"));
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
-    /** Sinks to run in the throughput section (a to e); all by default. */
-    private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e").split(","));
+    /** Sinks to run in the throughput section (a to e, and x); all by default. */
+    private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,x").split(","));
     /** Sections to run (size, throughput, wal, jmh); all by default. */
     private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,jmh").split(","));
 
@@ -142,7 +142,8 @@ public final class BenchmarkMain {
                 new Sink("b", "Delta sink, delta events", false),
                 new Sink("c", "Delta sink, transaction mode", false),
                 new Sink("d", "Debezium JDBC sink 3.5.0.Final", false),
-                new Sink("e", "Hand-written JDBC (limit)", true)).stream().filter(s -> sinkIds.contains(s.id())).toList();
+                new Sink("e", "Hand-written JDBC sink task (limit)", false),
+                new Sink("x", "Hand-written JDBC outside Kafka Connect", true)).stream().filter(s -> sinkIds.contains(s.id())).toList();
         log("Warm-up: every sink once on %d events", warm.events.size());
         for (Sink sink : sinks) {
             timeSink(sink, warm, "warm", -1);
@@ -203,6 +204,10 @@ public final class BenchmarkMain {
                 config.put("topics", topic + "," + txTopic);
                 config.put("transaction.aware", "true");
                 config.put("transaction.topic", txTopic);
+                break;
+            case "e":
+                config.put("connector.class", HandWrittenSinkConnector.class.getName());
+                config.put(HandWrittenSinkConnector.TABLE, table);
                 break;
             case "d":
                 config.put("connector.class", DEBEZIUM_SINK);

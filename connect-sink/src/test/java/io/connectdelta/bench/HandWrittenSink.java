@@ -28,10 +28,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The benchmark's "limit": hand-written JDBC that applies the same full events with the best batching and
- * pipelining we can give it, outside Kafka Connect. One thread polls and decodes (JsonConverter, as a worker
- * would), another writes: each batch is reduced to the last change per key, then applied as one batched upsert
- * (reWriteBatchedInserts) and one DELETE ... = ANY(?) in one transaction.
+ * Hand-written JDBC that applies the same full events with the best batching and pipelining we can give it,
+ * outside Kafka Connect: one thread polls and decodes (JsonConverter, as a worker would), another writes with
+ * {@link Writer}. It shows what the Connect worker itself costs; the benchmark's "limit" is the same writer inside
+ * the worker ({@link HandWrittenSinkConnector}).
  */
 final class HandWrittenSink {
     private static final int BATCH = 2000;
@@ -92,24 +92,7 @@ final class HandWrittenSink {
 
     private static void write(BlockingQueue<Object> batches, String url, String user, String password, String table,
                               long[] done) throws Exception {
-        String[] columns = BenchmarkEvents.COLUMNS;
-        StringBuilder upsert = new StringBuilder("INSERT INTO \"" + table + "\" (");
-        StringBuilder values = new StringBuilder();
-        StringBuilder updates = new StringBuilder();
-        for (int i = 0; i < columns.length; i++) {
-            upsert.append(i == 0 ? "" : ", ").append('"').append(columns[i]).append('"');
-            values.append(i == 0 ? "?" : ", ?");
-            if (i > 0) {
-                updates.append(i == 1 ? "" : ", ").append('"').append(columns[i]).append("\" = EXCLUDED.\"")
-                        .append(columns[i]).append('"');
-            }
-        }
-        upsert.append(") VALUES (").append(values).append(") ON CONFLICT (\"id\") DO UPDATE SET ").append(updates);
-        String separator = url.contains("?") ? "&" : "?";
-        try (Connection c = DriverManager.getConnection(url + separator + "reWriteBatchedInserts=true", user, password);
-             PreparedStatement insert = c.prepareStatement(upsert.toString());
-             PreparedStatement delete = c.prepareStatement("DELETE FROM \"" + table + "\" WHERE \"id\" = ANY(?)")) {
-            c.setAutoCommit(false);
+        try (Writer writer = new Writer(url, user, password, table)) {
             while (true) {
                 Object next = batches.take();
                 if (next == END) {
@@ -117,40 +100,81 @@ final class HandWrittenSink {
                 }
                 @SuppressWarnings("unchecked")
                 List<Struct> batch = (List<Struct>) next;
-                // The last change per key decides: an upsert of its row, or a delete.
-                Map<Long, Struct> last = new LinkedHashMap<>();
-                boolean sentinel = false;
-                for (Struct envelope : batch) {
-                    Struct row = envelope.getStruct("after") != null ? envelope.getStruct("after") : envelope.getStruct("before");
-                    long id = row.getInt64("id");
-                    last.remove(id);
-                    last.put(id, envelope);
-                    sentinel |= id == BenchmarkEvents.SENTINEL_ID;
-                }
-                List<Long> deletes = new ArrayList<>();
-                int upserts = 0;
-                for (Map.Entry<Long, Struct> entry : last.entrySet()) {
-                    Struct after = entry.getValue().getStruct("after");
-                    if (after == null) {
-                        deletes.add(entry.getKey());
-                        continue;
-                    }
-                    bind(insert, after);
-                    insert.addBatch();
-                    upserts++;
-                }
-                if (upserts > 0) {
-                    insert.executeBatch();
-                }
-                if (!deletes.isEmpty()) {
-                    delete.setArray(1, c.createArrayOf("bigint", deletes.toArray()));
-                    delete.executeUpdate();
-                }
-                c.commit();
-                if (sentinel) {
+                if (writer.apply(batch)) {
                     done[0] = System.nanoTime();
                 }
             }
+        }
+    }
+
+    /**
+     * Applies batches of full events in one transaction each: the last change per key decides, as one batched upsert
+     * (rewritten by the driver into multi-row inserts) and one DELETE ... = ANY(?).
+     */
+    static final class Writer implements AutoCloseable {
+        private final Connection connection;
+        private final PreparedStatement upsert;
+        private final PreparedStatement delete;
+
+        Writer(String url, String user, String password, String table) throws SQLException {
+            String[] columns = BenchmarkEvents.COLUMNS;
+            StringBuilder sql = new StringBuilder("INSERT INTO \"" + table + "\" (");
+            StringBuilder values = new StringBuilder();
+            StringBuilder updates = new StringBuilder();
+            for (int i = 0; i < columns.length; i++) {
+                sql.append(i == 0 ? "" : ", ").append('"').append(columns[i]).append('"');
+                values.append(i == 0 ? "?" : ", ?");
+                if (i > 0) {
+                    updates.append(i == 1 ? "" : ", ").append('"').append(columns[i]).append("\" = EXCLUDED.\"")
+                            .append(columns[i]).append('"');
+                }
+            }
+            sql.append(") VALUES (").append(values).append(") ON CONFLICT (\"id\") DO UPDATE SET ").append(updates);
+            String separator = url.contains("?") ? "&" : "?";
+            connection = DriverManager.getConnection(url + separator + "reWriteBatchedInserts=true", user, password);
+            connection.setAutoCommit(false);
+            upsert = connection.prepareStatement(sql.toString());
+            delete = connection.prepareStatement("DELETE FROM \"" + table + "\" WHERE \"id\" = ANY(?)");
+        }
+
+        /** Applies and commits one batch of envelopes; true when it held the sentinel row. */
+        boolean apply(List<Struct> batch) throws SQLException {
+            // The last change per key decides: an upsert of its row, or a delete.
+            Map<Long, Struct> last = new LinkedHashMap<>();
+            boolean sentinel = false;
+            for (Struct envelope : batch) {
+                Struct row = envelope.getStruct("after") != null ? envelope.getStruct("after") : envelope.getStruct("before");
+                long id = row.getInt64("id");
+                last.remove(id);
+                last.put(id, envelope);
+                sentinel |= id == BenchmarkEvents.SENTINEL_ID;
+            }
+            List<Long> deletes = new ArrayList<>();
+            int upserts = 0;
+            for (Map.Entry<Long, Struct> entry : last.entrySet()) {
+                Struct after = entry.getValue().getStruct("after");
+                if (after == null) {
+                    deletes.add(entry.getKey());
+                    continue;
+                }
+                bind(upsert, after);
+                upsert.addBatch();
+                upserts++;
+            }
+            if (upserts > 0) {
+                upsert.executeBatch();
+            }
+            if (!deletes.isEmpty()) {
+                delete.setArray(1, connection.createArrayOf("bigint", deletes.toArray()));
+                delete.executeUpdate();
+            }
+            connection.commit();
+            return sentinel;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            connection.close();
         }
     }
 

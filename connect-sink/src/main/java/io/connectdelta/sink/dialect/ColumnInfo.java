@@ -22,6 +22,15 @@ public record ColumnInfo(String name, int jdbcType, String typeName) {
 
     /** True for json/jsonb (PostgreSQL) and JSON (MariaDB reports it as a text type named JSON or LONGTEXT). */
     public boolean isJson() {
-        return lowerTypeName().contains("json");
+        // Asked for every value bound: no lower-cased copy of the name.
+        if (typeName == null) {
+            return false;
+        }
+        for (int i = 0; i + 4 <= typeName.length(); i++) {
+            if (typeName.regionMatches(true, i, "json", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -18,8 +18,8 @@ final class JsonPatchColumns {
     private JsonPatchColumns() {
     }
 
-    static Map<String, ColumnChange> columns(ChangeEvent event) {
-        Map<String, ColumnChange> columns = new LinkedHashMap<>();
+    static LinkedHashMap<String, ColumnChange> columns(ChangeEvent event) {
+        LinkedHashMap<String, ColumnChange> columns = new LinkedHashMap<>();
         for (JsonNode operation : event.patch()) {
             String op = operation.path("op").asText("");
             List<String> path = pointer(operation.path("path").asText(""), event);

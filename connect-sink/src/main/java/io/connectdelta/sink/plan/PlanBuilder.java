@@ -27,6 +27,13 @@ public final class PlanBuilder {
 
     private final DeltaJdbcSinkConfig config;
     private final TableNaming naming;
+    // Read from the config once: its getters look values up (and parse enums) on every call.
+    private final InsertMode insertMode;
+    private final PrimaryKeyMode primaryKeyMode;
+    private final List<String> primaryKeyFields;
+    private final boolean deleteEnabled;
+    private final boolean truncateEnabled;
+    private final boolean ignoreIdOnlyEvents;
     private FlushPlan plan;
 
     public PlanBuilder(DeltaJdbcSinkConfig config) {
@@ -37,6 +44,12 @@ public final class PlanBuilder {
     public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming) {
         this.config = config;
         this.naming = naming;
+        this.insertMode = config.insertMode();
+        this.primaryKeyMode = config.primaryKeyMode();
+        this.primaryKeyFields = config.primaryKeyFields();
+        this.deleteEnabled = config.deleteEnabled();
+        this.truncateEnabled = config.truncateEnabled();
+        this.ignoreIdOnlyEvents = config.ignoreIdOnlyEvents();
         this.plan = newPlan();
     }
 
@@ -48,7 +61,7 @@ public final class PlanBuilder {
     /** Adds one event; a DataException (naming the record) leaves the plan as it was. */
     public Outcome add(ChangeEvent event) {
         if (event.shape() == Shape.ID_ONLY) {
-            if (config.ignoreIdOnlyEvents()) {
+            if (ignoreIdOnlyEvents) {
                 return Outcome.IGNORED_ID_ONLY;
             }
             throw new DataException("An id-only event carries no row data and cannot be written: "
@@ -58,18 +71,18 @@ public final class PlanBuilder {
         String table = naming.tableFor(event);
         Op op = event.op();
         if (op == Op.TRUNCATE) {
-            if (!config.truncateEnabled()) {
+            if (!truncateEnabled) {
                 return Outcome.IGNORED_TRUNCATE;
             }
             plan.table(table).truncateNow();
             return Outcome.PLANNED;
         }
         if (op == Op.DELETE) {
-            if (!config.deleteEnabled()) {
+            if (!deleteEnabled) {
                 return Outcome.IGNORED_DELETE;
             }
             Row key = requireKey(event);
-            plan.add(table, new RowWrite(WriteKind.DELETE, key, Map.of(), null, event));
+            plan.add(table, new RowWrite(WriteKind.DELETE, key, new LinkedHashMap<>(), null, event));
             return Outcome.PLANNED;
         }
         RowWrite write = event.shape() == Shape.JSON_PATCH ? patchWrite(event) : rowWrite(event);
@@ -87,7 +100,7 @@ public final class PlanBuilder {
     private RowWrite rowWrite(ChangeEvent event) {
         Row after = event.after();
         Row key = keyOrNull(event);
-        Map<String, ColumnChange> columns = new LinkedHashMap<>();
+        LinkedHashMap<String, ColumnChange> columns = new LinkedHashMap<>();
         Iterable<String> written = event.shape() == Shape.DELTA ? event.changedFields() : after.fieldNames();
         for (String name : written) {
             if (event.unavailableFields().contains(name) || (key != null && key.has(name))) {
@@ -101,7 +114,7 @@ public final class PlanBuilder {
 
     private RowWrite patchWrite(ChangeEvent event) {
         Row key = keyOrNull(event);
-        Map<String, ColumnChange> columns = JsonPatchColumns.columns(event);
+        LinkedHashMap<String, ColumnChange> columns = JsonPatchColumns.columns(event);
         if (key != null) {
             columns.keySet().removeAll(key.fieldNames());
         }
@@ -118,20 +131,20 @@ public final class PlanBuilder {
     }
 
     private WriteKind fullKind() {
-        InsertMode mode = config.insertMode();
+        InsertMode mode = insertMode;
         return mode == InsertMode.INSERT ? WriteKind.INSERT
                 : mode == InsertMode.UPDATE ? WriteKind.UPDATE : WriteKind.UPSERT;
     }
 
     private Row keyOrNull(ChangeEvent event) {
-        return config.primaryKeyMode() == PrimaryKeyMode.NONE ? null : requireKey(event);
+        return primaryKeyMode == PrimaryKeyMode.NONE ? null : requireKey(event);
     }
 
     /** The primary key columns and their values, per primary.key.mode. */
     private Row requireKey(ChangeEvent event) {
-        List<String> fields = config.primaryKeyFields();
+        List<String> fields = primaryKeyFields;
         Row source;
-        switch (config.primaryKeyMode()) {
+        switch (primaryKeyMode) {
             case RECORD_KEY:
                 source = event.key();
                 if (source == null) {

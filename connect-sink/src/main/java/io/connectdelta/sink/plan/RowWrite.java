@@ -18,15 +18,34 @@ public final class RowWrite {
     private WriteKind kind;
     private final Row key;
     private final LinkedHashMap<String, ColumnChange> columns;
+    private final Map<String, ColumnChange> columnsView;
+    private boolean plainValues;
     private final Schema rowSchema;
     private final List<ChangeEvent> events = new ArrayList<>(1);
 
-    public RowWrite(WriteKind kind, Row key, Map<String, ColumnChange> columns, Schema rowSchema, ChangeEvent event) {
+    /** A write of {@code columns}, a map the write takes over (the caller no longer changes it). */
+    RowWrite(WriteKind kind, Row key, LinkedHashMap<String, ColumnChange> columns, Schema rowSchema, ChangeEvent event) {
         this.kind = kind;
         this.key = key;
-        this.columns = new LinkedHashMap<>(columns);
+        this.columns = columns;
+        this.columnsView = Collections.unmodifiableMap(columns);
+        this.plainValues = allPlain(columns);
         this.rowSchema = rowSchema;
         this.events.add(event);
+    }
+
+    private static boolean allPlain(Map<String, ColumnChange> columns) {
+        for (ColumnChange change : columns.values()) {
+            if (!change.isPlainValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every column gets a plain value (no edits inside columns): such writes share SQL by their shape. */
+    public boolean hasOnlyPlainValues() {
+        return plainValues;
     }
 
     public WriteKind kind() {
@@ -39,7 +58,7 @@ public final class RowWrite {
 
     /** Columns to write in order (without the key columns); unmodifiable. */
     public Map<String, ColumnChange> columns() {
-        return Collections.unmodifiableMap(columns);
+        return columnsView;
     }
 
     /** The Connect schema of the row the columns came from (for schema evolution), or null. */
@@ -78,6 +97,7 @@ public final class RowWrite {
                     composed.put(column.getKey(), merged);
                 }
                 columns.putAll(composed);
+                plainValues = allPlain(columns);
                 events.addAll(later.events);
                 return true;
             case UPSERT:
@@ -87,6 +107,7 @@ public final class RowWrite {
                         && later.columns.keySet().containsAll(columns.keySet()))) {
                     // The later full row wins column by column; columns it leaves out (placeholders) keep ours.
                     columns.putAll(later.columns);
+                    plainValues = allPlain(columns);
                     kind = WriteKind.UPSERT;
                     events.addAll(later.events);
                     return true;

@@ -15,39 +15,45 @@ import java.util.Map;
  */
 public final class TableNaming {
     private final String format;
-    private final Map<String, String> lastTableOfTopic = new HashMap<>();
+    private final boolean usesSource;
+    /** With a format using source fields, the table of each topic's last event; else the table of each topic. */
+    private final Map<String, String> tableOfTopic = new HashMap<>();
 
     public TableNaming(String format) {
         this.format = format;
+        this.usesSource = format.contains("${source.");
     }
 
     public String tableFor(ChangeEvent event) {
-        SourcePosition source = event.position();
         String topic = event.record().topic();
-        if (event.isTombstone() && usesSource()) {
-            String table = lastTableOfTopic.get(topic);
+        if (!usesSource) {
+            // The topic alone decides: resolve it once, not per event.
+            return tableOfTopic.computeIfAbsent(topic, t -> resolve(event));
+        }
+        if (event.isTombstone()) {
+            String table = tableOfTopic.get(topic);
             if (table == null) {
                 throw new DataException("A tombstone carries no source block, and collection.name.format '" + format
                         + "' needs one; no earlier event of its topic named the table: " + event.location());
             }
             return table;
         }
+        String name = resolve(event);
+        tableOfTopic.put(topic, name);
+        return name;
+    }
+
+    private String resolve(ChangeEvent event) {
+        SourcePosition source = event.position();
         String name = format.replace("${topic}", event.record().topic().replace('.', '_'));
         name = replace(name, "${source.db}", source.database(), event);
         name = replace(name, "${source.schema}", source.schema(), event);
         name = replace(name, "${source.table}", source.table(), event);
-        if (usesSource()) {
-            lastTableOfTopic.put(topic, name);
-        }
         if (name.isEmpty()) {
             throw new DataException("collection.name.format '" + format + "' gives an empty table name for the "
                     + event.location());
         }
         return name;
-    }
-
-    private boolean usesSource() {
-        return format.contains("${source.");
     }
 
     private String replace(String name, String placeholder, String value, ChangeEvent event) {

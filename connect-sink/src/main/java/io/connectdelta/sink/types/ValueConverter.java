@@ -86,7 +86,7 @@ public final class ValueConverter {
                 case LogicalTypes.DBZ_NANO_TIME:
                     return LocalTime.ofNanoOfDay(Math.floorMod(((Number) value).longValue(), NANOS_PER_DAY));
                 case LogicalTypes.TIMESTAMP:
-                    return LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
+                    return utc(((java.util.Date) value).toInstant());
                 case LogicalTypes.DBZ_TIMESTAMP:
                     return utc(Instant.ofEpochMilli(((Number) value).longValue()));
                 case LogicalTypes.DBZ_MICRO_TIMESTAMP: {
@@ -118,13 +118,14 @@ public final class ValueConverter {
             return elements;
         }
         if (value instanceof java.util.Date) {
-            return LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
+            return utc(((java.util.Date) value).toInstant());
         }
         return value;
     }
 
     private static LocalDateTime utc(Instant instant) {
-        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        // Not LocalDateTime.ofInstant(instant, UTC): that builds the offset's ZoneRules on every call.
+        return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     }
 
     /** A value taken from a JSON Patch, converted by the type of the column it goes to. */

@@ -55,7 +55,7 @@ final class StatementFactory {
     }
 
     private SqlStatement build(TableInfo table, RowWrite write, WriteKind kind) {
-        if (!hasOnlyPlainValues(write)) {
+        if (!write.hasOnlyPlainValues()) {
             return buildUncached(table, write, kind);
         }
         Shape shape = new Shape(table.name(), kind, write.key() == null ? List.of() : List.copyOf(write.key().fieldNames()),
@@ -115,15 +115,6 @@ final class StatementFactory {
         }
     }
 
-    private static boolean hasOnlyPlainValues(RowWrite write) {
-        for (ColumnChange change : write.columns().values()) {
-            if (!change.isPlainValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private SqlStatement delete(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
         String sql = "DELETE FROM " + dialect.quote(table.name()) + where(table, write, params);
@@ -147,7 +138,7 @@ final class StatementFactory {
 
     /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
     static boolean isPlainUpdate(RowWrite write) {
-        return write.kind() == WriteKind.UPDATE && hasOnlyPlainValues(write);
+        return write.kind() == WriteKind.UPDATE && write.hasOnlyPlainValues();
     }
 
     /**
