@@ -18,14 +18,21 @@ import java.util.Map;
  * A working tool for the sink's own cost, without Kafka: the benchmark's full events, decoded once by JsonConverter
  * as a worker would, are put straight into a sink task in batches of 2000; it prints the JVM's CPU time per event
  * (the task's threads and GC: nothing else runs) and the wall-clock rate, for several runs. Run with
- * {@code mvn -Pbenchmark -pl connect-transforms,connect-sink verify -Dbench.main=io.connectdelta.bench.WriterCpuProbe}.
+ * {@code mvn -Pbenchmark -pl connect-transforms,connect-sink verify -Dbench.main=io.connectdelta.bench.WriterCpuProbe};
+ * {@code -Dbench.jvm.args=-Dprobe=transactions,jfr} probes transaction mode and records a JFR profile in target/.
  */
 public final class WriterCpuProbe {
     public static void main(String[] args) throws Exception {
         Files.createDirectories(Paths.get(System.getProperty("java.io.tmpdir")));
         int count = Integer.getInteger("bench.events", 200_000);
         int runs = Integer.getInteger("bench.runs", 5);
-        boolean transactionAware = Boolean.getBoolean("probe.transactions");
+        List<String> options = List.of(System.getProperty("probe", "").split(","));
+        boolean transactionAware = options.contains("transactions");
+        if (options.contains("jfr")) {
+            jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            recording.setDestination(Paths.get("target", "probe.jfr"));
+            recording.start();
+        }
         BenchmarkEvents workload = BenchmarkEvents.mixed(42, count, BenchmarkMain.FULL_TOPIC, BenchmarkMain.TX_TOPIC);
         List<SinkRecord> records = decoded(workload, transactionAware);
         com.sun.management.OperatingSystemMXBean os =

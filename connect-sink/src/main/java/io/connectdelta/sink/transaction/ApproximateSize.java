@@ -1,15 +1,19 @@
 package io.connectdelta.sink.transaction;
 
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 
 import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** A cheap estimate of the heap a record's key and value hold, to bound the transaction buffer in bytes. */
 final class ApproximateSize {
     private static final int OBJECT_OVERHEAD = 16;
+    /** A boxed number or boolean. */
+    private static final int FIXED_VALUE = OBJECT_OVERHEAD + 8;
 
     private ApproximateSize() {
     }
@@ -29,9 +33,13 @@ final class ApproximateSize {
         }
         if (value instanceof Struct) {
             Struct struct = (Struct) value;
+            List<Field> fields = struct.schema().fields();
             long size = OBJECT_OVERHEAD;
-            for (Field field : struct.schema().fields()) {
-                size += 8 + of(struct.get(field));
+            for (int i = 0; i < fields.size(); i++) {
+                Field field = fields.get(i);
+                // Runs for every buffered event: fixed-size values are counted by their type, without a look.
+                size += field.schema().type().isPrimitive() && field.schema().type() != Schema.Type.STRING
+                        && field.schema().type() != Schema.Type.BYTES ? 8 + FIXED_VALUE : 8 + of(struct.get(field));
             }
             return size;
         }
@@ -49,6 +57,6 @@ final class ApproximateSize {
             }
             return size;
         }
-        return OBJECT_OVERHEAD + 8;
+        return FIXED_VALUE;
     }
 }

@@ -387,7 +387,7 @@ public final class TransactionBuffer {
     }
 
     private static TopicPartition partitionOf(PendingRecord entry) {
-        return partitionOf(entry.record);
+        return entry.partition;
     }
 
     private static TopicPartition partitionOf(SinkRecord record) {
@@ -396,6 +396,8 @@ public final class TransactionBuffer {
 
     private static final class PendingRecord {
         final SinkRecord record;
+        /** The record's partition, made once: the buffer looks it up several times per record. */
+        final TopicPartition partition;
         final ChangeEvent event;
         final long bytes;
         PendingTransaction owner;
@@ -403,6 +405,7 @@ public final class TransactionBuffer {
 
         PendingRecord(SinkRecord record, ChangeEvent event, long bytes) {
             this.record = record;
+            this.partition = partitionOf(record);
             this.event = event;
             this.bytes = bytes;
         }
