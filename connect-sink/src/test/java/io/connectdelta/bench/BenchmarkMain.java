@@ -304,11 +304,14 @@ public final class BenchmarkMain {
                 oneColumnUpdates.add(record);
             }
         }
+        Map<String, String> compact = Map.of("metadata.fields", Report.COMPACT_METADATA);
         Map<String, Transformation<SourceRecord>> shapes = new LinkedHashMap<>();
         shapes.put("full", null);
         shapes.put("delta", transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "fields")));
+        shapes.put(Report.DELTA_COMPACT, transform("io.connectdelta.transforms.ToDelta", compact));
         shapes.put("json-patch", transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "json-patch")));
         shapes.put("id-only", transform("io.connectdelta.transforms.ToIdOnly", Map.of()));
+        shapes.put("id-only, compact metadata", transform("io.connectdelta.transforms.ToIdOnly", compact));
         for (boolean schemas : new boolean[] {true, false}) {
             JsonConverter converter = new JsonConverter();
             converter.configure(Map.of("schemas.enable", String.valueOf(schemas), "converter.type", "value"));

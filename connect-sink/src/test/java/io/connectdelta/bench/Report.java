@@ -17,6 +17,10 @@ import java.util.Map;
 
 /** Collects the figures of one benchmark run and writes docs/benchmarks.md with its chart docs/benchmarks.svg. */
 final class Report {
+    /** The metadata.fields of the compact rows: what our sink and a transaction-aware consumer read. */
+    static final String COMPACT_METADATA = "ts_ms,transaction,source.schema,source.table,source.txId,source.lsn,source.ts_ms";
+    static final String DELTA_COMPACT = "delta, compact metadata";
+
     private final StringBuilder machine = new StringBuilder();
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final Map<String, Double> medians = new LinkedHashMap<>();
@@ -157,7 +161,8 @@ final class Report {
                         1 / waRatio, waRatio <= 1.0 / 50 ? "yes" : "**no**"));
 
         md.append("## 3. Event size\n\n").append("Bytes per event on the topic (JsonConverter), averaged over one-column ")
-                .append("updates of the 20-column row.\n\n")
+                .append("updates of the 20-column row. The compact rows keep the metadata that `metadata.fields=")
+                .append(COMPACT_METADATA).append("` names, no more.\n\n")
                 .append("| shape | with schemas | without schemas | vs full, with schemas | vs full, without |\n|---|---|---|---|---|\n");
         double[] full = sizes.getOrDefault("full", new double[] {Double.NaN, Double.NaN});
         for (Map.Entry<String, double[]> size : sizes.entrySet()) {
@@ -166,9 +171,11 @@ final class Report {
                     s[0] / full[0], s[1] / full[1]));
         }
         double deltaRatio = sizes.getOrDefault("delta", new double[] {Double.NaN, Double.NaN})[1] / full[1];
+        double compactRatio = sizes.getOrDefault(DELTA_COMPACT, new double[] {Double.NaN, Double.NaN})[1] / full[1];
         md.append(String.format(Locale.ROOT, "\nGoal: delta ≤ 0.2 × full for a one-column update: %.2f without schemas "
-                + "(%s); with schemas the schema part dominates both, see the table.\n\n", deltaRatio,
-                deltaRatio <= 0.2 ? "met" : "**not met**"));
+                + "(%s), %.2f with compact metadata (%s); with schemas the schema part dominates both, see the table.\n\n",
+                deltaRatio, deltaRatio <= 0.2 ? "met" : "**not met**", compactRatio,
+                compactRatio <= 0.2 ? "met" : "**not met**"));
 
         if (!transforms.isEmpty()) {
             md.append("## 4. Transform cost (JMH)\n\n")

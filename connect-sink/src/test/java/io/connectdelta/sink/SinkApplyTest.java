@@ -5,6 +5,8 @@ import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
+import io.connectdelta.transforms.MetadataFields;
+import io.connectdelta.transforms.ToDelta;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -408,6 +410,41 @@ class SinkApplyTest {
         assertEquals("x", Items.row(db, table, 3).get("note"));
         assertEquals(3, ((Number) Items.row(db, table, 3).get("qty")).intValue());
         assertEquals("n3", Items.row(db, table, 3).get("name"));
+    }
+
+    static ToDelta<SinkRecord> toDeltaKeeping(String format, String metadataFields) {
+        ToDelta<SinkRecord> toDelta = new ToDelta<>();
+        toDelta.configure(Map.of(ToDelta.FORMAT_CONFIG, format, MetadataFields.CONFIG, metadataFields));
+        return toDelta;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void eventsWithTrimmedMetadataApplyToTheTableTheirSourceNames(String kind) {
+        TestDatabase db = db(kind);
+        String table = Items.create(db, "trimmed");
+        String topic = "srv.public." + table;
+        TestDeltaEncoder e = new TestDeltaEncoder(topic, table, Items.KEY, Items.ROW);
+        ToDelta<SinkRecord> delta = toDeltaKeeping(ToDelta.FORMAT_FIELDS, "ts_ms,source.table");
+        ToDelta<SinkRecord> patch = toDeltaKeeping(ToDelta.FORMAT_JSON_PATCH, "ts_ms,source.table");
+        SinkRecord insert = delta.apply(e.full("c", null, fullRow(e, 1)));
+        assertEquals(List.of("table"), ((Struct) insert.value()).getStruct("source").schema().fields().stream()
+                .map(org.apache.kafka.connect.data.Field::name).toList(), "only source.table is left");
+        try (TaskHarness task = task(db, topic, Map.of("collection.name.format", "${source.table}"))) {
+            task.putAndCommit(insert, delta.apply(e.full("c", null, fullRow(e, 2))));
+            db.execute("UPDATE " + table + " SET name = 'target-side' WHERE id = 1");
+            task.putAndCommit(
+                    delta.apply(e.full("u", fullRow(e, 1), fullRow(e, 1).put("qty", 7).put("note", null))),
+                    patch.apply(e.full("u", fullRow(e, 1).put("qty", 7).put("note", null),
+                            fullRow(e, 1).put("qty", 7).put("note", null).put("tags", List.of("a", "b", "c")))),
+                    delta.apply(e.full("d", fullRow(e, 2), null)));
+        }
+        Map<String, Object> row = Items.row(db, table, 1);
+        assertEquals(7, ((Number) row.get("qty")).intValue());
+        assertNull(row.get("note"));
+        assertEquals(List.of("a", "b", "c"), row.get("tags"));
+        assertEquals("target-side", row.get("name"), "a column absent from the change is never touched");
+        assertNull(Items.row(db, table, 2), "the trimmed delete applied");
     }
 
     @ParameterizedTest(name = "{0}")

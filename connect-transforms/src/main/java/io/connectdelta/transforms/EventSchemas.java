@@ -8,6 +8,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +30,11 @@ final class EventSchemas {
     private EventSchemas() {
     }
 
-    /** The delta schema of a Debezium envelope schema: no before, after as the delta row, changed after it. */
-    static Schema delta(Schema envelope) {
+    /**
+     * The delta schema of a Debezium envelope schema: no before, after as the delta row, changed after it, and the
+     * metadata fields that {@code metadata} keeps.
+     */
+    static Schema delta(Schema envelope, MetadataFields metadata) {
         Field after = envelope.field(Formats.AFTER);
         if (after == null || after.schema().type() != Schema.Type.STRUCT) {
             throw new DataException("Envelope schema '" + envelope.name() + "' has no struct field 'after'");
@@ -40,8 +44,8 @@ final class EventSchemas {
             if (field.name().equals(Formats.AFTER)) {
                 builder.field(Formats.AFTER, deltaRow(field.schema()));
                 builder.field(Formats.CHANGED, SchemaBuilder.array(Schema.STRING_SCHEMA).build());
-            } else if (!ROW_FIELDS.contains(field.name())) {
-                builder.field(field.name(), field.schema());
+            } else {
+                addMetadataField(builder, field, metadata);
             }
         }
         return builder.build();
@@ -49,15 +53,15 @@ final class EventSchemas {
 
     /**
      * The schema of a JSON Patch ({@code withPatch}) or id-only event: {@code key} (the record key's schema,
-     * optional), {@code patch} when asked for, then the event's metadata fields.
+     * optional), {@code patch} when asked for, then the event's metadata fields that {@code metadata} keeps.
      */
-    static Schema keyed(Schema event, Schema key, String suffix, boolean withPatch) {
+    static Schema keyed(Schema event, Schema key, String suffix, boolean withPatch, MetadataFields metadata) {
         SchemaBuilder builder = header(event, suffix);
         builder.field(Formats.KEY, key == null ? Schema.OPTIONAL_STRING_SCHEMA : optional(key));
         if (withPatch) {
             builder.field(Formats.PATCH, Schema.OPTIONAL_STRING_SCHEMA);
         }
-        addMetadataFields(builder, event);
+        addMetadataFields(builder, event, metadata);
         return builder.build();
     }
 
@@ -67,7 +71,7 @@ final class EventSchemas {
         Schema optionalRow = optional(row);
         builder.field(Formats.BEFORE, optionalRow);
         builder.field(Formats.AFTER, optionalRow);
-        addMetadataFields(builder, event);
+        addMetadataFields(builder, event, MetadataFields.KEEP_ALL);
         return builder.build();
     }
 
@@ -143,24 +147,44 @@ final class EventSchemas {
         return key instanceof Struct ? convert((Struct) key, keyFieldSchema) : key;
     }
 
-    /** Copies the metadata fields (everything but {@link #ROW_FIELDS}) that {@code target}'s schema has. */
+    /**
+     * Copies the metadata fields (everything but {@link #ROW_FIELDS}) that {@code target}'s schema has; a block
+     * whose schema was trimmed (a source block of fewer fields) is copied into its trimmed schema.
+     */
     static void copyMetadata(Struct source, Struct target) {
         for (Field field : target.schema().fields()) {
             Field from = source.schema().field(field.name());
             if (from != null && !ROW_FIELDS.contains(field.name())) {
-                target.put(field, source.get(from));
+                Object value = source.get(from);
+                // The same schema instance unless derived with fewer fields: no per-record comparison of schemas.
+                target.put(field, from.schema() == field.schema() ? value : convert((Struct) value, field.schema()));
             }
         }
     }
 
-    /** Copies the metadata entries (everything but {@link #ROW_FIELDS}) in the source's order. */
-    static void copyMetadata(Map<?, ?> source, Map<String, Object> target) {
+    /**
+     * Copies the metadata entries (everything but {@link #ROW_FIELDS}) that {@code metadata} keeps, in the
+     * source's order; a source block of which only some fields are kept is copied with those fields only.
+     */
+    static void copyMetadata(Map<?, ?> source, Map<String, Object> target, MetadataFields metadata) {
         for (Map.Entry<?, ?> entry : source.entrySet()) {
             String name = String.valueOf(entry.getKey());
-            if (!ROW_FIELDS.contains(name)) {
-                target.put(name, entry.getValue());
+            if (!ROW_FIELDS.contains(name) && metadata.keeps(name)) {
+                boolean trimmed = metadata.trims(name) && entry.getValue() instanceof Map;
+                target.put(name, trimmed ? sourceBlock((Map<?, ?>) entry.getValue(), metadata) : entry.getValue());
             }
         }
+    }
+
+    private static Map<String, Object> sourceBlock(Map<?, ?> source, MetadataFields metadata) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : source.entrySet()) {
+            String name = String.valueOf(entry.getKey());
+            if (metadata.keepsSource(name)) {
+                kept.put(name, entry.getValue());
+            }
+        }
+        return kept;
     }
 
     /** A schema name without our suffixes or Debezium's ({@code .Envelope}, {@code .Value}). */
@@ -182,12 +206,32 @@ final class EventSchemas {
                 event.parameters(), false);
     }
 
-    private static void addMetadataFields(SchemaBuilder builder, Schema event) {
+    private static void addMetadataFields(SchemaBuilder builder, Schema event, MetadataFields metadata) {
         for (Field field : event.fields()) {
-            if (!ROW_FIELDS.contains(field.name())) {
+            addMetadataField(builder, field, metadata);
+        }
+    }
+
+    /** Adds the field when it is metadata that {@code metadata} keeps; a source block with the kept fields only. */
+    private static void addMetadataField(SchemaBuilder builder, Field field, MetadataFields metadata) {
+        if (ROW_FIELDS.contains(field.name()) || !metadata.keeps(field.name())) {
+            return;
+        }
+        boolean trimmed = metadata.trims(field.name()) && field.schema().type() == Schema.Type.STRUCT;
+        builder.field(field.name(), trimmed ? sourceBlock(field.schema(), metadata) : field.schema());
+    }
+
+    /** The source block's schema with the kept fields only; same name, version, doc, optionality, parameters. */
+    private static Schema sourceBlock(Schema source, MetadataFields metadata) {
+        // No default: a default source Struct would be of the untrimmed schema.
+        SchemaBuilder builder = basics(source, SchemaBuilder.struct(), source.name(), source.isOptional(),
+                source.parameters(), false);
+        for (Field field : source.fields()) {
+            if (metadata.keepsSource(field.name())) {
                 builder.field(field.name(), field.schema());
             }
         }
+        return builder.build();
     }
 
     private static SchemaBuilder copyBasics(Schema source, SchemaBuilder builder) {

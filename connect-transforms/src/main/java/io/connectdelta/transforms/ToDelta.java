@@ -46,13 +46,13 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
     public static final String FORMAT_FIELDS = "fields";
     public static final String FORMAT_JSON_PATCH = "json-patch";
 
-    public static final ConfigDef CONFIG_DEF = definePlaceholder(new ConfigDef()
+    public static final ConfigDef CONFIG_DEF = definePlaceholder(MetadataFields.define(new ConfigDef()
             .define(FORMAT_CONFIG, ConfigDef.Type.STRING, FORMAT_FIELDS,
                     ConfigDef.ValidString.in(FORMAT_FIELDS, FORMAT_JSON_PATCH), ConfigDef.Importance.HIGH,
                     "How a delta event carries the change. 'fields': the row's key fields and changed fields, "
                             + "with the list of changed field names in 'changed' (schema: the envelope with the "
                             + "after row's fields made optional). 'json-patch': the record key and an RFC 6902 "
-                            + "JSON Patch text from the old row to the new one in 'patch'."));
+                            + "JSON Patch text from the old row to the new one in 'patch'.")));
 
     private static final String PURPOSE = "delta encoding";
     // Without move/copy operations every path names the field it changes.
@@ -60,11 +60,13 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
             DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private boolean jsonPatch;
+    private MetadataFields metadata = MetadataFields.KEEP_ALL;
 
     @Override
     public void configure(Map<String, ?> props) {
         SimpleConfig config = new SimpleConfig(CONFIG_DEF, props);
         jsonPatch = FORMAT_JSON_PATCH.equals(config.getString(FORMAT_CONFIG));
+        metadata = MetadataFields.of(config.getList(MetadataFields.CONFIG));
         usePlaceholder(config.getString(ToastPlaceholder.CONFIG));
     }
 
@@ -87,7 +89,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
 
     private R fieldsWithSchema(R record, ChangeEvent event, Row key) {
         Struct value = requireStruct(record, PURPOSE);
-        Schema schema = cachedSchema(() -> EventSchemas.delta(value.schema()), value.schema());
+        Schema schema = cachedSchema(() -> EventSchemas.delta(value.schema(), metadata), value.schema());
         Struct delta = new Struct(schema);
         Row after = deltaRow(event, key);
         if (after != null) {
@@ -111,7 +113,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         Row after = deltaRow(event, key);
         delta.put(Formats.AFTER, after == null ? null : new LinkedHashMap<>(after.values()));
         delta.put(Formats.CHANGED, new ArrayList<>(event.changedFields()));
-        EventSchemas.copyMetadata(value, delta);
+        EventSchemas.copyMetadata(value, delta, metadata);
         return emit(record, null, delta, Shape.DELTA);
     }
 
@@ -135,7 +137,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         Struct value = requireStruct(record, PURPOSE);
         Schema keySchema = record.keySchema();
         Schema schema = cachedSchema(
-                () -> EventSchemas.keyed(value.schema(), keySchema, EventSchemas.JSON_PATCH_SUFFIX, true),
+                () -> EventSchemas.keyed(value.schema(), keySchema, EventSchemas.JSON_PATCH_SUFFIX, true, metadata),
                 value.schema(), keySchema);
         Struct patch = new Struct(schema);
         patch.put(Formats.KEY, EventSchemas.keyValue(record.key(), schema.field(Formats.KEY).schema()));
@@ -149,7 +151,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         Map<String, Object> patch = new LinkedHashMap<>();
         patch.put(Formats.KEY, record.key());
         patch.put(Formats.PATCH, patchText(event));
-        EventSchemas.copyMetadata(value, patch);
+        EventSchemas.copyMetadata(value, patch, metadata);
         return emit(record, null, patch, Shape.JSON_PATCH);
     }
 

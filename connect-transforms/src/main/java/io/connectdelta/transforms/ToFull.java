@@ -362,7 +362,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             Map<String, Object> envelope = new LinkedHashMap<>();
             envelope.put(Formats.BEFORE, RowStructs.toValue(before, null));
             envelope.put(Formats.AFTER, RowStructs.toValue(after, null));
-            EventSchemas.copyMetadata(requireMap(record, PURPOSE), envelope);
+            EventSchemas.copyMetadata(requireMap(record, PURPOSE), envelope, MetadataFields.KEEP_ALL);
             return emit(record, null, envelope, Shape.FULL);
         }
         Struct value = requireStruct(record, PURPOSE);

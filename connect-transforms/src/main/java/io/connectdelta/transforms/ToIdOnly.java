@@ -8,6 +8,7 @@ import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,13 +19,21 @@ import java.util.Map;
  */
 public class ToIdOnly<R extends ConnectRecord<R>> extends ChangeEventTransformation<R> {
     public static final String OVERVIEW_DOC = "Turns change events of any shape (full, delta, JSON Patch, or a "
-            + "flattened row) into id-only events: the row's key with op, source, transaction and ts_ms, but none of "
-            + "the row's values. Consumers re-read the row from the source when they need it. Id-only events and "
-            + "tombstones pass through unchanged. Sets the record header " + Formats.FORMAT_HEADER + ".";
+            + "flattened row) into id-only events: the row's key with op, source, transaction and ts_ms (as "
+            + MetadataFields.CONFIG + " keeps them), but none of the row's values. Consumers re-read the row from the "
+            + "source when they need it. Id-only events and tombstones pass through unchanged. Sets the record header "
+            + Formats.FORMAT_HEADER + ".";
 
-    public static final ConfigDef CONFIG_DEF = new ConfigDef();
+    public static final ConfigDef CONFIG_DEF = MetadataFields.define(new ConfigDef());
 
     private static final String PURPOSE = "id-only encoding";
+
+    private MetadataFields metadata = MetadataFields.KEEP_ALL;
+
+    @Override
+    public void configure(Map<String, ?> props) {
+        metadata = MetadataFields.of(new SimpleConfig(CONFIG_DEF, props).getList(MetadataFields.CONFIG));
+    }
 
     @Override
     R apply(R record, ChangeEvent event) {
@@ -50,8 +59,8 @@ public class ToIdOnly<R extends ConnectRecord<R>> extends ChangeEventTransformat
         Schema keyFieldSchema = keySchema;
         Schema schema = flattened
                 ? cachedSchema(() -> EventSchemas.flattenedIdOnly(valueSchema, keyFieldSchema), valueSchema, keySchema)
-                : cachedSchema(() -> EventSchemas.keyed(valueSchema, keyFieldSchema, EventSchemas.ID_ONLY_SUFFIX, false),
-                        valueSchema, keySchema);
+                : cachedSchema(() -> EventSchemas.keyed(valueSchema, keyFieldSchema, EventSchemas.ID_ONLY_SUFFIX,
+                        false, metadata), valueSchema, keySchema);
         Struct idOnly = new Struct(schema);
         idOnly.put(Formats.KEY, EventSchemas.keyValue(key, schema.field(Formats.KEY).schema()));
         if (flattened) {
@@ -69,7 +78,7 @@ public class ToIdOnly<R extends ConnectRecord<R>> extends ChangeEventTransformat
         if (flattened) {
             idOnly.put(Formats.OP, event.op().code());
         } else {
-            EventSchemas.copyMetadata(value, idOnly);
+            EventSchemas.copyMetadata(value, idOnly, metadata);
         }
         return emit(record, null, idOnly, Shape.ID_ONLY);
     }
