@@ -204,8 +204,8 @@ public final class Row {
                 }
             }
         } else {
-            for (int position = nextPresent(0); position < values.length; position = nextPresent(position + 1)) {
-                if (names.contains(name(position))) {
+            for (int position = 0; position < values.length; position++) {
+                if (values[position] != ABSENT && names.contains(name(position))) {
                     selected[position] = values[position];
                     count++;
                 }
@@ -221,8 +221,8 @@ public final class Row {
         }
         Object[] kept = values.clone();
         int count = size;
-        for (int position = nextPresent(0); position < values.length; position = nextPresent(position + 1)) {
-            if (names.contains(name(position))) {
+        for (int position = 0; position < values.length; position++) {
+            if (values[position] != ABSENT && names.contains(name(position))) {
                 kept[position] = ABSENT;
                 count--;
             }
@@ -235,11 +235,13 @@ public final class Row {
         if (layout.samePositions(other.layout)) {
             Object[] merged = values.clone();
             int count = size;
-            for (int position = other.nextPresent(0); position < values.length; position = other.nextPresent(position + 1)) {
-                if (merged[position] == ABSENT) {
-                    count++;
+            for (int position = 0; position < values.length; position++) {
+                if (other.values[position] != ABSENT) {
+                    if (merged[position] == ABSENT) {
+                        count++;
+                    }
+                    merged[position] = other.values[position];
                 }
-                merged[position] = other.values[position];
             }
             return new Row(schema, layout, merged, count);
         }
@@ -255,7 +257,10 @@ public final class Row {
     List<String> differingFrom(Row old) {
         boolean samePositions = layout.samePositions(old.layout);
         List<String> differing = new ArrayList<>();
-        for (int position = nextPresent(0); position < values.length; position = nextPresent(position + 1)) {
+        for (int position = 0; position < values.length; position++) {
+            if (values[position] == ABSENT) {
+                continue;
+            }
             String name = name(position);
             Object oldValue = samePositions ? old.values[position] : old.valueOrAbsent(name);
             if (oldValue == ABSENT || !Values.deepEquals(oldValue, values[position])) {
@@ -268,8 +273,8 @@ public final class Row {
     /** The names of the present fields whose value passes {@code test}, in row order. */
     Set<String> fieldsHolding(Predicate<Object> test) {
         Set<String> names = null;
-        for (int position = nextPresent(0); position < values.length; position = nextPresent(position + 1)) {
-            if (test.test(values[position])) {
+        for (int position = 0; position < values.length; position++) {
+            if (values[position] != ABSENT && test.test(values[position])) {
                 if (names == null) {
                     names = new LinkedHashSet<>();
                 }
