@@ -22,7 +22,8 @@ public final class ChangeEvent {
     private final Row after;
     private final List<String> declaredChanges;
     private final JsonNode patch;
-    private final Set<String> unavailableFields;
+    private final ToastPlaceholder placeholder;
+    private Set<String> unavailableFields;
     private final Object source;
     private SourcePosition position;
     private final TransactionBlock transaction;
@@ -30,7 +31,7 @@ public final class ChangeEvent {
     private List<String> changedFields;
 
     ChangeEvent(ConnectRecord<?> record, Shape shape, Op op, Row key, Row before, Row after,
-                List<String> declaredChanges, JsonNode patch, Set<String> unavailableFields, Object source,
+                List<String> declaredChanges, JsonNode patch, ToastPlaceholder placeholder, Object source,
                 SourcePosition position, TransactionBlock transaction, Long tsMs) {
         this.record = record;
         this.shape = shape;
@@ -40,7 +41,7 @@ public final class ChangeEvent {
         this.after = after;
         this.declaredChanges = declaredChanges;
         this.patch = patch;
-        this.unavailableFields = unavailableFields;
+        this.placeholder = placeholder;
         this.source = source;
         this.position = position;
         this.transaction = transaction;
@@ -100,12 +101,21 @@ public final class ChangeEvent {
 
     /** The fields of {@link #after()} that hold a TOAST placeholder: their real value is unknown here. */
     public Set<String> unavailableFields() {
+        if (unavailableFields == null) {
+            // Found on demand: most events hold no placeholder, and the transforms rarely ask.
+            unavailableFields = after == null ? Set.of() : fieldsHoldingPlaceholder(after);
+        }
         return unavailableFields;
+    }
+
+    private Set<String> fieldsHoldingPlaceholder(Row row) {
+        boolean withSchema = row.schema() != null;
+        return row.fieldsHolding(value -> placeholder.matches(withSchema, value));
     }
 
     /** True when {@link #after()} holds at least one TOAST placeholder. */
     public boolean hasUnavailableFields() {
-        return !unavailableFields.isEmpty();
+        return !unavailableFields().isEmpty();
     }
 
     /** The source block as it came (Struct or Map), or null. */
@@ -163,17 +173,9 @@ public final class ChangeEvent {
         if (after == null || !op.writesRow()) {
             return List.of();
         }
-        List<String> changed = new ArrayList<>();
-        for (String name : after.fieldNames()) {
-            if (unavailableFields.contains(name)) {
-                continue;
-            }
-            if (before == null || op != Op.UPDATE || !before.has(name)
-                    || !Values.deepEquals(before.get(name), after.get(name))) {
-                changed.add(name);
-            }
-        }
-        return changed;
+        // With a before image only the fields that differ can hold a placeholder: test those alone.
+        Row candidates = before == null || op != Op.UPDATE ? after : after.select(after.differingFrom(before));
+        return List.copyOf(candidates.without(fieldsHoldingPlaceholder(candidates)).fieldNames());
     }
 
     private List<String> patchedTopLevelFields() {

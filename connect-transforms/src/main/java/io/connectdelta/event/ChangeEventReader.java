@@ -73,7 +73,7 @@ public final class ChangeEventReader {
         Row key = keyRow(record);
         Object value = record.value();
         if (value == null) {
-            return new ChangeEvent(record, Shape.TOMBSTONE, Op.DELETE, key, null, null, List.of(), null, Set.of(),
+            return new ChangeEvent(record, Shape.TOMBSTONE, Op.DELETE, key, null, null, List.of(), null, placeholder,
                     null, SourcePosition.UNKNOWN, null, null);
         }
         if (!(value instanceof Struct) && !(value instanceof Map)) {
@@ -168,7 +168,7 @@ public final class ChangeEventReader {
             throw new DataException("A change event with op '" + op.code() + "' has no 'after' row: "
                     + RecordLocation.describe(record));
         }
-        return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, unavailable(after),
+        return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, placeholder,
                 get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
@@ -205,7 +205,7 @@ public final class ChangeEventReader {
             throw new DataException("A delta event with op '" + op.code() + "' has no 'after' row: "
                     + RecordLocation.describe(record));
         }
-        return new ChangeEvent(record, Shape.DELTA, op, key, null, after, changed, null, unavailable(after),
+        return new ChangeEvent(record, Shape.DELTA, op, key, null, after, changed, null, placeholder,
                 get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
@@ -223,14 +223,14 @@ public final class ChangeEventReader {
             throw new DataException("JSON Patch event 'patch' must be an RFC 6902 array in " + RecordLocation.describe(record));
         }
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
-        return new ChangeEvent(record, Shape.JSON_PATCH, op, carriedKey, null, null, List.of(), patch, Set.of(),
+        return new ChangeEvent(record, Shape.JSON_PATCH, op, carriedKey, null, null, List.of(), patch, placeholder,
                 get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
     private ChangeEvent readIdOnly(ConnectRecord<?> record, Row key, Object value) {
         Op op = op(record, value);
         Row carriedKey = key != null ? key : row(get(value, Formats.KEY));
-        return new ChangeEvent(record, Shape.ID_ONLY, op, carriedKey, null, null, List.of(), null, Set.of(),
+        return new ChangeEvent(record, Shape.ID_ONLY, op, carriedKey, null, null, List.of(), null, placeholder,
                 get(value, Formats.SOURCE), null, TransactionBlock.of(value), tsMs(value));
     }
 
@@ -257,25 +257,8 @@ public final class ChangeEventReader {
                 SourcePosition.number(full.has("__source_ts_ms") ? full.get("__source_ts_ms") : full.get("__ts_ms")), null);
         Row before = op == Op.DELETE ? row : null;
         Row after = op.writesRow() ? row : null;
-        return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, unavailable(after),
+        return new ChangeEvent(record, Shape.FULL, op, key, before, after, List.of(), null, placeholder,
                 null, position, null, null);
-    }
-
-    private Set<String> unavailable(Row row) {
-        if (row == null) {
-            return Set.of();
-        }
-        Set<String> names = null;
-        boolean withSchema = row.schema() != null;
-        for (Map.Entry<String, Object> field : row.values().entrySet()) {
-            if (placeholder.matches(withSchema, field.getValue())) {
-                if (names == null) {
-                    names = new LinkedHashSet<>();
-                }
-                names.add(field.getKey());
-            }
-        }
-        return names == null ? Set.of() : Collections.unmodifiableSet(names);
     }
 
     private static Op op(ConnectRecord<?> record, Object value) {

@@ -19,7 +19,7 @@ public final class RowStructs {
     public static Struct toStruct(Row row, Schema schema) {
         Struct struct = new Struct(schema);
         for (Field field : schema.fields()) {
-            Object value = row.get(field.name());
+            Object value = row.get(field);
             if (value != null) {
                 struct.put(field, value);
             }

@@ -27,6 +27,10 @@ public final class Values {
         if (a == null || b == null) {
             return false;
         }
+        if (a instanceof String || a instanceof Boolean) {
+            // The commonest values: compared by equals in the end anyway, spared the interface tests below.
+            return a.equals(b);
+        }
         if (isBytes(a) && isBytes(b)) {
             return Arrays.equals(bytes(a), bytes(b));
         }
@@ -63,7 +67,10 @@ public final class Values {
 
     private static boolean numbersEqual(Number a, Number b) {
         if (isIntegral(a) && isIntegral(b)) {
-            return toBigInteger(a).equals(toBigInteger(b));
+            if (a instanceof BigInteger || b instanceof BigInteger) {
+                return toBigInteger(a).equals(toBigInteger(b));
+            }
+            return a.longValue() == b.longValue();
         }
         if (a instanceof BigDecimal || b instanceof BigDecimal) {
             return toBigDecimal(a).compareTo(toBigDecimal(b)) == 0;

@@ -11,11 +11,13 @@ import io.connectdelta.event.Formats;
 import io.connectdelta.event.Op;
 import io.connectdelta.event.RecordLocation;
 import io.connectdelta.event.Row;
+import io.connectdelta.event.RowStructs;
 import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.json.RowJson;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -93,14 +95,8 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         Struct delta = new Struct(schema);
         Row after = deltaRow(event, key);
         if (after != null) {
-            Schema rowSchema = schema.field(Formats.AFTER).schema();
-            Struct row = new Struct(rowSchema);
-            for (Map.Entry<String, Object> field : after.values().entrySet()) {
-                if (rowSchema.field(field.getKey()) != null) {
-                    row.put(field.getKey(), field.getValue());
-                }
-            }
-            delta.put(Formats.AFTER, row);
+            Field afterField = schema.field(Formats.AFTER);
+            delta.put(afterField, RowStructs.toStruct(after, afterField.schema()));
         }
         delta.put(Formats.CHANGED, event.changedFields());
         EventSchemas.copyMetadata(value, delta);
