@@ -23,8 +23,10 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +43,9 @@ import java.util.concurrent.Future;
  * <p>
  * Writes run on one writer thread per task, so that the worker decodes the next records (JsonConverter, about
  * half of a sink task's time) while the previous ones are written: put() hands its records over and waits only
- * while an earlier put is still being written. preCommit, flush and close wait for the writer first, so offsets
- * are only ever those of applied records, and a write that failed fails the next put.
+ * while {@value #PUTS_IN_FLIGHT} earlier puts are still waiting or being written, so that a slow commit does not
+ * stall decoding at once. preCommit, flush and close wait for the writer first, so offsets are only ever those of
+ * applied records, and a write that failed fails the next put; puts queued behind a failed write write nothing.
  * <p>
  * Plain mode writes what each put() brings, batch.size records per target transaction. Transaction mode
  * (transaction.aware) holds data events in a {@link TransactionBuffer} until their source transaction is whole,
@@ -52,6 +55,8 @@ import java.util.concurrent.Future;
 public class DeltaJdbcSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaJdbcSinkTask.class);
     static final String TASK_ID = "connectdelta.task.id";
+    /** How many puts may be handed to the writer and not yet written when put() returns. */
+    static final int PUTS_IN_FLIGHT = 2;
 
     private DeltaJdbcSinkConfig config;
     private ChangeEventReader reader;
@@ -62,8 +67,14 @@ public class DeltaJdbcSinkTask extends SinkTask {
     /** Transaction mode only: data events and markers held until their source transaction is whole. */
     private TransactionBuffer transactions;
     private ExecutorService writerThread;
-    /** The records of the last put, being written; null when the writer is idle. */
-    private Future<?> inFlight;
+    /** The puts handed to the writer and not yet written, oldest first. */
+    private final Deque<Future<?>> inFlight = new ArrayDeque<>();
+    /**
+     * Set on the writer thread when a write fails: the puts queued behind it must not write, or the offsets they
+     * record would pass the failed records.
+     */
+    private volatile boolean writeFailed;
+    private String transactionTopic;
     /** A write failure seen outside put (in preCommit or close), to fail the next put with. */
     private RuntimeException pendingFailure;
     /** Per partition the offset after the last record applied or reported: what may be committed. */
@@ -92,6 +103,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             thread.setDaemon(true);
             return thread;
         });
+        transactionTopic = config.transactionTopic();
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
                     config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
@@ -149,34 +161,40 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
-        awaitWriter();
         if (records.isEmpty()) {
+            // Nothing to decode meanwhile: wait for everything, so that a failed write fails this put.
+            awaitWriter();
             return;
         }
+        awaitWriter(PUTS_IN_FLIGHT - 1);
         // The worker hands every put its own list, so the writer thread may keep it.
-        inFlight = writerThread.submit(() -> process(records));
+        inFlight.addLast(writerThread.submit(() -> process(records)));
     }
 
     /** Waits until the writer is idle; a write that failed fails the caller (put fails the task). */
     private void awaitWriter() {
+        awaitWriter(0);
+    }
+
+    /** Waits until at most {@code pending} puts are still to be written; a write that failed fails the caller. */
+    private void awaitWriter(int pending) {
         if (pendingFailure != null) {
             RuntimeException failure = pendingFailure;
             pendingFailure = null;
             throw failure;
         }
-        if (inFlight == null) {
-            return;
-        }
-        try {
-            inFlight.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException ? (RuntimeException) cause : new ConnectException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for the writer", e);
-        } finally {
-            inFlight = null;
+        while (inFlight.size() > pending) {
+            try {
+                inFlight.pollFirst().get();
+            } catch (ExecutionException e) {
+                // Later puts wrote nothing (writeFailed): they are done with as well.
+                inFlight.clear();
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException ? (RuntimeException) cause : new ConnectException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while waiting for the writer", e);
+            }
         }
     }
 
@@ -191,6 +209,18 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     /** On the writer thread: skips what was applied before, then writes (plain) or holds (transaction mode). */
     private void process(Collection<SinkRecord> records) {
+        if (writeFailed) {
+            return;
+        }
+        try {
+            processInOrder(records);
+        } catch (RuntimeException e) {
+            writeFailed = true;
+            throw e;
+        }
+    }
+
+    private void processInOrder(Collection<SinkRecord> records) {
         int batchSize = config.batchSize();
         for (SinkRecord record : records) {
             Long recorded = recordedNext.get(new TopicPartition(record.topic(), record.kafkaPartition()));
@@ -217,7 +247,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
     }
 
     private void holdForTransaction(SinkRecord record) {
-        if (record.topic().equals(config.transactionTopic())) {
+        if (record.topic().equals(transactionTopic)) {
             TransactionMarker marker;
             try {
                 marker = TransactionMarker.read(record);

@@ -122,7 +122,9 @@ final class Report {
         md.append("## 1. Sink throughput\n\n").append("Workload: ").append(workload).append(", pre-loaded into topics ")
                 .append("and consumed into a fresh, pre-created PostgreSQL table per run. Every sink was run once to warm ")
                 .append("up the JVM; then the sinks ran in rotated order. The clock runs from the moment the connector's ")
-                .append("consumer group is stable until the last event is in the table.\n\n")
+                .append("consumer group is stable until the last event is in the table. The delta events (b) are the same ")
+                .append("changes through ToDelta with `metadata.fields=").append(COMPACT_METADATA).append("`. Every ")
+                .append("Connect sink runs with batch.size and max.poll.records 2000.\n\n")
                 .append("| sink | events/s per run | median events/s | rows differing from the source |\n|---|---|---|---|\n");
         for (Map.Entry<String, String> sink : labels.entrySet()) {
             StringBuilder each = new StringBuilder();

@@ -40,6 +40,7 @@ public class TransformBenchmarks {
     private SourceRecord[] deltaUpdates;
     private Transformation<SourceRecord> extractNewRecordState;
     private Transformation<SourceRecord> toDelta;
+    private Transformation<SourceRecord> toDeltaCompact;
     private Transformation<SourceRecord> toJsonPatch;
     private Transformation<SourceRecord> toIdOnly;
     private Transformation<SourceRecord> toFull;
@@ -49,6 +50,8 @@ public class TransformBenchmarks {
         BenchmarkEvents events = BenchmarkEvents.mixed(5, 20_000, "jmh.public.items", "jmh.transaction");
         extractNewRecordState = BenchmarkMain.transform("io.debezium.transforms.ExtractNewRecordState", Map.of());
         toDelta = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "fields"));
+        toDeltaCompact = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta",
+                Map.of("delta.format", "fields", "metadata.fields", Report.COMPACT_METADATA));
         toJsonPatch = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "json-patch"));
         toIdOnly = BenchmarkMain.transform("io.connectdelta.transforms.ToIdOnly", Map.of());
         toFull = BenchmarkMain.transform("io.connectdelta.transforms.ToFull",
@@ -90,6 +93,14 @@ public class TransformBenchmarks {
 
     @Benchmark
     @OperationsPerInvocation(RECORDS)
+    public void toDeltaFieldsCompactMetadata(Blackhole blackhole) {
+        for (SourceRecord record : fullUpdates) {
+            blackhole.consume(toDeltaCompact.apply(record));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
     public void toDeltaJsonPatch(Blackhole blackhole) {
         for (SourceRecord record : fullUpdates) {
             blackhole.consume(toJsonPatch.apply(record));
@@ -125,6 +136,7 @@ public class TransformBenchmarks {
         Map<String, String> names = new LinkedHashMap<>();
         names.put("extractNewRecordState", "ExtractNewRecordState");
         names.put("toDeltaFields", "ToDelta (fields)");
+        names.put("toDeltaFieldsCompactMetadata", "ToDelta (fields, compact metadata)");
         names.put("toDeltaJsonPatch", "ToDelta (json-patch)");
         names.put("toIdOnly", "ToIdOnly");
         names.put("toFullFromDelta", "ToFull (delta to full, memory store)");

@@ -7,6 +7,8 @@ import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.transforms.MetadataFields;
 import io.connectdelta.transforms.ToDelta;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -288,6 +290,28 @@ class SinkApplyTest {
             task.putAndCommit(e.truncate());
         }
         assertEquals(1, Items.count(db, table), "truncate.enabled=false ignores truncates");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void aPutQueuedBehindAFailedWriteWritesNothing(String kind) {
+        TestDatabase db = db(kind);
+        String table = Items.create(db, "queued");
+        TestDeltaEncoder e = Items.encoder(table);
+        try (TaskHarness task = task(db, table, Map.of("insert.mode", "insert"))) {
+            SinkRecord first = insertOf("full", e, 1);
+            task.putAndCommit(first);
+            // Both puts return at once: the writer still has the failing one when the second is queued behind it.
+            task.task().put(List.of(insertOf("full", e, 1)));
+            task.task().put(List.of(insertOf("full", e, 2)));
+            ConnectException duplicate = assertThrows(ConnectException.class, () -> task.task().put(List.of()));
+            assertTrue(duplicate.getMessage().contains("SQLState 23"), duplicate.getMessage());
+            Map<TopicPartition, OffsetAndMetadata> committable = task.task().preCommit(
+                    Map.of(new TopicPartition(table, 0), new OffsetAndMetadata(0)));
+            assertEquals(first.kafkaOffset() + 1, committable.get(new TopicPartition(table, 0)).offset(),
+                    "only the applied record may be committed");
+        }
+        assertNull(Items.row(db, table, 2), "the put behind the failed one wrote nothing");
     }
 
     @ParameterizedTest(name = "{0}")
