@@ -7,13 +7,16 @@ import io.connectdelta.event.Shape;
 import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.DeltaJdbcSinkConfig.InsertMode;
 import io.connectdelta.sink.DeltaJdbcSinkConfig.PrimaryKeyMode;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns change events of every shape into a {@link FlushPlan}: full rows become upserts (without the columns
@@ -100,13 +103,25 @@ public final class PlanBuilder {
     private RowWrite rowWrite(ChangeEvent event) {
         Row after = event.after();
         Row key = keyOrNull(event);
+        Set<String> skipped = new HashSet<>(event.unavailableFields());
+        if (key != null) {
+            skipped.addAll(key.fieldNames());
+        }
         LinkedHashMap<String, ColumnChange> columns = new LinkedHashMap<>();
-        Iterable<String> written = event.shape() == Shape.DELTA ? event.changedFields() : after.fieldNames();
-        for (String name : written) {
-            if (event.unavailableFields().contains(name) || (key != null && key.has(name))) {
-                continue;
+        if (event.shape() != Shape.DELTA && after.schema() != null) {
+            // A whole row from a Struct: by the schema's fields, without looking each one up by name.
+            for (Field field : after.schema().fields()) {
+                if (!skipped.contains(field.name())) {
+                    columns.put(field.name(), ColumnChange.set(new Value(after.get(field), field.schema())));
+                }
             }
-            columns.put(name, ColumnChange.set(new Value(after.get(name), after.fieldSchema(name))));
+        } else {
+            Iterable<String> written = event.shape() == Shape.DELTA ? event.changedFields() : after.fieldNames();
+            for (String name : written) {
+                if (!skipped.contains(name)) {
+                    columns.put(name, ColumnChange.set(new Value(after.get(name), after.fieldSchema(name))));
+                }
+            }
         }
         WriteKind kind = event.shape() == Shape.DELTA && event.op() == Op.UPDATE ? WriteKind.UPDATE : fullKind();
         return new RowWrite(kind, key, columns, after.schema(), event);
