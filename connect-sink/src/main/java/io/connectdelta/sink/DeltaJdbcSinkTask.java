@@ -57,6 +57,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
     static final String TASK_ID = "connectdelta.task.id";
     /** How many puts may be handed to the writer and not yet written when put() returns. */
     static final int PUTS_IN_FLIGHT = 2;
+    /** Transaction mode: the fewest ended transactions held for their data before the transaction topic pauses. */
+    public static final int MIN_TRANSACTIONS_AHEAD = 1000;
 
     private DeltaJdbcSinkConfig config;
     private ChangeEventReader reader;
@@ -75,6 +77,15 @@ public class DeltaJdbcSinkTask extends SinkTask {
      */
     private volatile boolean writeFailed;
     private String transactionTopic;
+    /**
+     * Transaction mode: END markers may run ahead of their data events (a consumer hands out one partition's fetched
+     * records before the next one's), and every ended transaction waiting for its data holds its markers in memory.
+     * Past this many, the transaction topic pauses until the data has caught up with half of them.
+     */
+    private int maxTransactionsAhead;
+    /** Ended transactions still held, as the writer thread saw them after its last put. */
+    private volatile int transactionsAhead;
+    private final List<TopicPartition> pausedMarkers = new ArrayList<>();
     /** A write failure seen outside put (in preCommit or close), to fail the next put with. */
     private RuntimeException pendingFailure;
     /** Per partition the offset after the last record applied or reported: what may be committed. */
@@ -104,6 +115,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             return thread;
         });
         transactionTopic = config.transactionTopic();
+        maxTransactionsAhead = Math.max(MIN_TRANSACTIONS_AHEAD, 2 * config.batchSize());
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
                     config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
@@ -151,12 +163,15 @@ public class DeltaJdbcSinkTask extends SinkTask {
         if (transactions != null && !partitions.isEmpty()) {
             // Held events are read again from the offsets the target recorded, once the partitions are open again.
             transactions.clear();
+            transactionsAhead = 0;
             metrics.recordBuffered(0, 0);
         }
         partitions.forEach(p -> {
             recordedNext.remove(p);
             appliedNext.remove(p);
         });
+        // The worker forgets the pause of partitions it takes away.
+        pausedMarkers.removeAll(partitions);
     }
 
     @Override
@@ -164,11 +179,34 @@ public class DeltaJdbcSinkTask extends SinkTask {
         if (records.isEmpty()) {
             // Nothing to decode meanwhile: wait for everything, so that a failed write fails this put.
             awaitWriter();
+            throttleTransactionTopic();
             return;
         }
         awaitWriter(PUTS_IN_FLIGHT - 1);
+        throttleTransactionTopic();
         // The worker hands every put its own list, so the writer thread may keep it.
         inFlight.addLast(writerThread.submit(() -> process(records)));
+    }
+
+    /** On the task's thread (the consumer is not thread-safe): pauses or resumes the transaction topic. */
+    private void throttleTransactionTopic() {
+        if (transactions == null) {
+            return;
+        }
+        int ahead = transactionsAhead;
+        if (pausedMarkers.isEmpty() && ahead > maxTransactionsAhead) {
+            for (TopicPartition partition : context.assignment()) {
+                if (partition.topic().equals(transactionTopic)) {
+                    pausedMarkers.add(partition);
+                }
+            }
+            context.pause(pausedMarkers.toArray(new TopicPartition[0]));
+            LOG.debug("Paused {}: {} ended transactions wait for their data events", pausedMarkers, ahead);
+        } else if (!pausedMarkers.isEmpty() && ahead <= maxTransactionsAhead / 2) {
+            context.resume(pausedMarkers.toArray(new TopicPartition[0]));
+            LOG.debug("Resumed {}: {} ended transactions wait for their data events", pausedMarkers, ahead);
+            pausedMarkers.clear();
+        }
     }
 
     /** Waits until the writer is idle; a write that failed fails the caller (put fails the task). */
@@ -310,6 +348,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             start = end;
         }
         metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
+        transactionsAhead = transactions.endedTransactions();
     }
 
     /**

@@ -136,6 +136,8 @@ public final class BenchmarkMain {
                 measured.inserts, measured.updates, measured.deletes, measured.markers.size() / 2);
         preload(warm, "warm.public.items", "warm.delta.items", "warm.transaction");
         preload(measured, FULL_TOPIC, DELTA_TOPIC, TX_TOPIC);
+        warm.forgetRecords();
+        measured.forgetRecords();
 
         List<Sink> sinks = List.of(
                 new Sink("a", "Delta sink, full events", false),
@@ -144,7 +146,7 @@ public final class BenchmarkMain {
                 new Sink("d", "Debezium JDBC sink 3.5.0.Final", false),
                 new Sink("e", "Hand-written JDBC sink task (limit)", false),
                 new Sink("x", "Hand-written JDBC outside Kafka Connect", true)).stream().filter(s -> sinkIds.contains(s.id())).toList();
-        log("Warm-up: every sink once on %d events", warm.events.size());
+        log("Warm-up: every sink once on %d events", warm.eventCount);
         for (Sink sink : sinks) {
             timeSink(sink, warm, "warm", -1);
         }
@@ -174,7 +176,7 @@ public final class BenchmarkMain {
             nanos = new ConnectSinkRunner(connect).run("sink-" + table, config, target, table);
         }
         long wrong = target.mismatches(table, workload, false);
-        double rate = workload.events.size() / (nanos / 1e9);
+        double rate = workload.eventCount / (nanos / 1e9);
         log("  %-32s %-14s %,10.0f events/s  (%d rows differ from the source)", sink.label, run < 0 ? "warm-up" : "run " + (run + 1),
                 rate, wrong);
         if (run >= 0) {

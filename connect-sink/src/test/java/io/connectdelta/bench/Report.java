@@ -60,8 +60,8 @@ final class Report {
 
     void throughput(List<BenchmarkMain.Sink> sinks, Map<String, List<Double>> rates, BenchmarkEvents events) {
         workload = String.format(Locale.ROOT, "%,d events (%,d inserts, %,d updates of 1-3 columns, %,d deletes) of a "
-                + "20-column table, in %,d source transactions of 1-4 events", events.events.size(), events.inserts,
-                events.updates, events.deletes, events.markers.size() / 2);
+                + "20-column table, in %,d source transactions of 1-4 events", events.eventCount, events.inserts,
+                events.updates, events.deletes, events.transactionCount);
         for (BenchmarkMain.Sink sink : sinks) {
             labels.put(sink.id(), sink.label());
             List<Double> values = new ArrayList<>(rates.get(sink.id()));

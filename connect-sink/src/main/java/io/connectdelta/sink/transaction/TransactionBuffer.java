@@ -250,6 +250,11 @@ public final class TransactionBuffer {
         return bufferedBytes;
     }
 
+    /** How many transactions whose END marker has arrived are held, waiting for their events or their turn. */
+    public int endedTransactions() {
+        return committed.size();
+    }
+
     /** How many transactions are held, waiting for their END marker or some of their events. */
     public int pendingTransactions() {
         return pending.size();

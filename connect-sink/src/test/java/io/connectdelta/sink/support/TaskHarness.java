@@ -31,6 +31,7 @@ public final class TaskHarness implements AutoCloseable {
     private final DeltaJdbcSinkTask task = new DeltaJdbcSinkTask();
     private final RecordingContext context = new RecordingContext();
     private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
 
     public static Map<String, String> baseConfig(TestDatabase db, String name) {
         Map<String, String> config = new HashMap<>();
@@ -143,10 +144,12 @@ public final class TaskHarness implements AutoCloseable {
 
         @Override
         public void pause(TopicPartition... partitions) {
+            paused.addAll(List.of(partitions));
         }
 
         @Override
         public void resume(TopicPartition... partitions) {
+            paused.removeAll(List.of(partitions));
         }
 
         @Override
@@ -165,6 +168,11 @@ public final class TaskHarness implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
             };
         }
+    }
+
+    /** The partitions the task has paused and not resumed. */
+    public Set<TopicPartition> paused() {
+        return paused;
     }
 
     public Collection<TopicPartition> assigned() {

@@ -1,6 +1,7 @@
 package io.connectdelta.sink.transaction;
 
 import io.connectdelta.sink.DeltaJdbcSinkConnector;
+import io.connectdelta.sink.DeltaJdbcSinkTask;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.TaskHarness;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -109,6 +111,35 @@ class TransactionModeTest {
             assertEquals(3.0, metrics.getAverageEventsPerSourceTransaction());
             assertEquals(0, metrics.getEventsBuffered());
             assertTrue(metrics.getAverageSourceTransactionCommitLatencyMs() > 0);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void endMarkersFarAheadOfTheirDataPauseTheTransactionTopicUntilTheDataCatchesUp(String kind) {
+        TestDatabase db = databases.of(kind);
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "ahead");
+        config.put("batch.size", "100");
+        int transactions = DeltaJdbcSinkTask.MIN_TRANSACTIONS_AHEAD + 1;
+        TopicPartition markers = new TopicPartition(TX_TOPIC, 0);
+        try (TaskHarness task = task(config)) {
+            List<SinkRecord> ended = new ArrayList<>();
+            List<SinkRecord> data = new ArrayList<>();
+            for (int i = 0; i < transactions; i++) {
+                String tx = (1000 + i) + ":";
+                ended.add(d.marker("BEGIN", tx + 0, null));
+                ended.add(d.marker("END", tx + 2, Map.of("public.accounts", 1L)));
+                data.add(d.data(ACCOUNTS, 0, i, 10L * i, tx + 1, 1));
+            }
+            task.putAndCommit(ended.subList(0, ended.size() - 2));
+            assertEquals(Set.of(), task.paused(), "as many ended transactions as allowed wait for their data");
+            task.putAndCommit(ended.subList(ended.size() - 2, ended.size()));
+            assertEquals(Set.of(markers), task.paused(), "one more pauses the transaction topic");
+
+            task.putAndCommit(data);
+            assertEquals(Set.of(), task.paused(), "the data caught up: the transaction topic is resumed");
+            assertEquals(transactions, balances(db, "db_public_accounts_ahead").size());
         }
     }
 
