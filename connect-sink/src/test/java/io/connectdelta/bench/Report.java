@@ -116,7 +116,8 @@ final class Report {
         md.append("# Benchmarks\n\n")
                 .append("Written by the benchmark itself (`mvn -B -Pbenchmark -pl connect-sink -am verify`, see README.md); ")
                 .append("every figure below comes from one run on one machine. Absolute figures move by about ±10% between ")
-                .append("runs on these shared machines; ratios within a run are what to compare.\n\n")
+                .append("runs on these shared machines; ratios within a run are what to compare. Where the time goes, and ")
+                .append("why missed goals are missed: [performance.md](performance.md).\n\n")
                 .append("## Machine\n\n").append(machine).append('\n');
 
         md.append("## 1. Sink throughput\n\n").append("Workload: ").append(workload).append(", pre-loaded into topics ")
