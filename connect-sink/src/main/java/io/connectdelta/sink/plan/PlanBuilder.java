@@ -146,9 +146,8 @@ public final class PlanBuilder {
     }
 
     private WriteKind fullKind() {
-        InsertMode mode = insertMode;
-        return mode == InsertMode.INSERT ? WriteKind.INSERT
-                : mode == InsertMode.UPDATE ? WriteKind.UPDATE : WriteKind.UPSERT;
+        return insertMode == InsertMode.INSERT ? WriteKind.INSERT
+                : insertMode == InsertMode.UPDATE ? WriteKind.UPDATE : WriteKind.UPSERT;
     }
 
     private Row keyOrNull(ChangeEvent event) {

@@ -38,8 +38,7 @@ final class ApproximateSize {
             for (int i = 0; i < fields.size(); i++) {
                 Field field = fields.get(i);
                 // Runs for every buffered event: fixed-size values are counted by their type, without a look.
-                size += field.schema().type().isPrimitive() && field.schema().type() != Schema.Type.STRING
-                        && field.schema().type() != Schema.Type.BYTES ? 8 + FIXED_VALUE : 8 + of(struct.get(field));
+                size += 8 + (isFixedSize(field.schema().type()) ? FIXED_VALUE : of(struct.get(field)));
             }
             return size;
         }
@@ -58,5 +57,9 @@ final class ApproximateSize {
             return size;
         }
         return FIXED_VALUE;
+    }
+
+    private static boolean isFixedSize(Schema.Type type) {
+        return type.isPrimitive() && type != Schema.Type.STRING && type != Schema.Type.BYTES;
     }
 }

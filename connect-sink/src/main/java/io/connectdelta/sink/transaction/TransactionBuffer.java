@@ -274,7 +274,7 @@ public final class TransactionBuffer {
     }
 
     private void track(PendingRecord entry) {
-        TopicPartition partition = partitionOf(entry);
+        TopicPartition partition = entry.partition;
         Deque<PendingRecord> queue = partitions.computeIfAbsent(partition, p -> new ArrayDeque<>());
         PendingRecord last = queue.peekLast();
         if (last != null && last.record.kafkaOffset() >= entry.record.kafkaOffset()) {
@@ -285,14 +285,14 @@ public final class TransactionBuffer {
     }
 
     private boolean isHead(PendingRecord entry) {
-        return partitions.get(partitionOf(entry)).peekFirst() == entry;
+        return partitions.get(entry.partition).peekFirst() == entry;
     }
 
     /** True when every record of the transaction is at the head of its partition (only its own records before it). */
     private boolean atHeads(PendingTransaction transaction) {
         Map<TopicPartition, Integer> perPartition = new HashMap<>();
         for (PendingRecord entry : transaction.allRecords()) {
-            perPartition.merge(partitionOf(entry), 1, Integer::sum);
+            perPartition.merge(entry.partition, 1, Integer::sum);
         }
         for (Map.Entry<TopicPartition, Integer> count : perPartition.entrySet()) {
             Iterator<PendingRecord> it = partitions.get(count.getKey()).iterator();
@@ -330,7 +330,7 @@ public final class TransactionBuffer {
     }
 
     private void remove(PendingRecord entry) {
-        TopicPartition partition = partitionOf(entry);
+        TopicPartition partition = entry.partition;
         partitions.get(partition).remove(entry);
         handedOut.merge(partition, entry.record.kafkaOffset() + 1, Math::max);
         if (entry.event != null) {
@@ -389,10 +389,6 @@ public final class TransactionBuffer {
                             : ", END not yet seen").append(')');
         }
         return sb.length() == 0 ? "events behind an incomplete transaction" : sb.toString();
-    }
-
-    private static TopicPartition partitionOf(PendingRecord entry) {
-        return entry.partition;
     }
 
     private static TopicPartition partitionOf(SinkRecord record) {
