@@ -47,7 +47,7 @@ class RandomizedModelTest {
         List<Arguments> cases = new ArrayList<>();
         long seed = 20261121L;
         for (String db : List.of("postgresql", "mariadb")) {
-            for (String encoding : List.of("full", "delta", "placeholder", "json-patch", "mixed")) {
+            for (String encoding : List.of("full", "delta", "delta-carried", "placeholder", "json-patch", "mixed")) {
                 cases.add(Arguments.of(db, encoding, seed++));
             }
         }
@@ -67,7 +67,8 @@ class RandomizedModelTest {
         for (int step = 0; step < 300; step++) {
             int action = random.nextInt(10);
             String shape = encoding.equals("mixed")
-                    ? List.of("full", "delta", "placeholder", "json-patch").get(random.nextInt(4)) : encoding;
+                    ? List.of("full", "delta", "delta-carried", "placeholder", "json-patch").get(random.nextInt(5))
+                    : encoding;
             if (model.isEmpty() || action < 3) {
                 int id = random.nextInt(4) == 0 && !model.isEmpty() ? nextId - 1 - random.nextInt(Math.min(3, nextId - 1)) : nextId++;
                 if (model.containsKey(id)) {
@@ -164,11 +165,13 @@ class RandomizedModelTest {
 
     /** Our ToDelta transform, in each of its formats: the delta and JSON Patch events come from it. */
     private static final Map<String, ToDelta<SinkRecord>> TO_DELTA = Map.of(
-            "delta", toDelta(ToDelta.FORMAT_FIELDS), "json-patch", toDelta(ToDelta.FORMAT_JSON_PATCH));
+            "delta", toDelta(ToDelta.FORMAT_FIELDS, ToDelta.ROW_SCHEMA_TABLE),
+            "delta-carried", toDelta(ToDelta.FORMAT_FIELDS, ToDelta.ROW_SCHEMA_CARRIED),
+            "json-patch", toDelta(ToDelta.FORMAT_JSON_PATCH, ToDelta.ROW_SCHEMA_TABLE));
 
-    private static ToDelta<SinkRecord> toDelta(String format) {
+    private static ToDelta<SinkRecord> toDelta(String format, String rowSchema) {
         ToDelta<SinkRecord> transform = new ToDelta<>();
-        transform.configure(Map.of(ToDelta.FORMAT_CONFIG, format));
+        transform.configure(Map.of(ToDelta.FORMAT_CONFIG, format, ToDelta.ROW_SCHEMA_CONFIG, rowSchema));
         return transform;
     }
 

@@ -34,6 +34,13 @@ public final class Formats {
      */
     public static final String REQUIRED_PARAMETER = "connectdelta.required";
 
+    /**
+     * Schema parameter set on a delta's {@code after} struct schema that holds only the fields the event carries
+     * (ToDelta's {@code delta.row.schema=carried}): the full row schema is not in the event and must come from
+     * elsewhere (a stored row, an earlier event of the topic).
+     */
+    public static final String CARRIED_PARAMETER = "connectdelta.carried";
+
     /** Fields that Debezium's ExtractNewRecordState adds to a flattened row; they are metadata, not columns. */
     public static final String FLATTENED_DELETED = "__deleted";
     public static final String FLATTENED_OP = "__op";

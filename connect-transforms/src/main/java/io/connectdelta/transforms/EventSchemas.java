@@ -7,6 +7,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,63 @@ final class EventSchemas {
             }
         }
         return builder.build();
+    }
+
+    /**
+     * A delta schema ({@link #delta}) whose {@code after} row keeps only the fields at the {@code carried}
+     * positions of the delta row schema, marked with {@link Formats#CARRIED_PARAMETER}: the schema of a delta event
+     * that carries only those fields.
+     */
+    static Schema carriedDelta(Schema delta, BitSet carried) {
+        SchemaBuilder builder = basics(delta, SchemaBuilder.struct(), delta.name(), delta.isOptional(),
+                delta.parameters(), false);
+        for (Field field : delta.fields()) {
+            builder.field(field.name(), field.name().equals(Formats.AFTER)
+                    ? carriedRow(field.schema(), carried) : field.schema());
+        }
+        return builder.build();
+    }
+
+    private static Schema carriedRow(Schema deltaRow, BitSet carried) {
+        Map<String, String> parameters = new HashMap<>();
+        if (deltaRow.parameters() != null) {
+            parameters.putAll(deltaRow.parameters());
+        }
+        parameters.put(Formats.CARRIED_PARAMETER, "true");
+        SchemaBuilder builder = basics(deltaRow, SchemaBuilder.struct(), deltaRow.name(), deltaRow.isOptional(),
+                parameters, false);
+        for (Field field : deltaRow.fields()) {
+            if (carried.get(field.index())) {
+                builder.field(field.name(), field.schema());
+            }
+        }
+        return builder.build();
+    }
+
+    /** True for a delta row schema that holds only the fields its event carries ({@link #carriedDelta}). */
+    static boolean isCarriedRow(Schema deltaRow) {
+        return deltaRow.parameters() != null && "true".equals(deltaRow.parameters().get(Formats.CARRIED_PARAMETER));
+    }
+
+    /**
+     * The full row schema {@code known} (of a stored row or of an earlier event), with the fields of the carried
+     * delta row schema that it lacks (columns added since) appended as full row fields; {@code known} itself when
+     * it has them all.
+     */
+    static Schema widened(Schema known, Schema carriedRow) {
+        SchemaBuilder added = null;
+        for (Field field : carriedRow.fields()) {
+            if (known.field(field.name()) == null) {
+                if (added == null) {
+                    added = copyBasics(known, SchemaBuilder.struct());
+                    for (Field existing : known.fields()) {
+                        added.field(existing.name(), existing.schema());
+                    }
+                }
+                added.field(field.name(), fullField(field.schema()));
+            }
+        }
+        return added == null ? known : added.build();
     }
 
     /**
@@ -109,17 +167,20 @@ final class EventSchemas {
     static Schema fullRow(Schema deltaRow) {
         SchemaBuilder builder = copyBasics(deltaRow, SchemaBuilder.struct());
         for (Field field : deltaRow.fields()) {
-            Schema schema = field.schema();
-            Map<String, String> parameters = schema.parameters();
-            if (parameters != null && "true".equals(parameters.get(Formats.REQUIRED_PARAMETER))) {
-                Map<String, String> rest = new HashMap<>(parameters);
-                rest.remove(Formats.REQUIRED_PARAMETER);
-                builder.field(field.name(), rebuild(schema, false, rest.isEmpty() ? null : rest));
-            } else {
-                builder.field(field.name(), schema);
-            }
+            builder.field(field.name(), fullField(field.schema()));
         }
         return builder.build();
+    }
+
+    /** A delta row field's schema as the full row has it: required again when it carries the parameter. */
+    private static Schema fullField(Schema schema) {
+        Map<String, String> parameters = schema.parameters();
+        if (parameters == null || !"true".equals(parameters.get(Formats.REQUIRED_PARAMETER))) {
+            return schema;
+        }
+        Map<String, String> rest = new HashMap<>(parameters);
+        rest.remove(Formats.REQUIRED_PARAMETER);
+        return rebuild(schema, false, rest.isEmpty() ? null : rest);
     }
 
     /** The schema itself when optional, else an optional copy. */

@@ -304,8 +304,15 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
         return after.schema();
     }
 
-    /** The full row schema of a delta row schema (cached): fields marked required in the delta are again. */
+    /**
+     * The full row schema of a delta row schema (cached): fields marked required in the delta are again; null for
+     * a row schema of the carried fields only.
+     */
     private Schema fullRowSchema(Schema deltaRow) {
+        if (EventSchemas.isCarriedRow(deltaRow)) {
+            // Only the carried fields: the row schema is learnt from the selected row instead.
+            return null;
+        }
         Schema cached = fullRowSchemas.get(deltaRow);
         if (cached == null) {
             cached = EventSchemas.fullRow(deltaRow);

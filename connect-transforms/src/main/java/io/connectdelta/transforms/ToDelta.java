@@ -15,6 +15,9 @@ import io.connectdelta.event.RowStructs;
 import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.json.RowJson;
+import org.apache.kafka.common.cache.Cache;
+import org.apache.kafka.common.cache.LRUCache;
+import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
@@ -24,6 +27,7 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,13 +52,28 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
     public static final String FORMAT_FIELDS = "fields";
     public static final String FORMAT_JSON_PATCH = "json-patch";
 
+    public static final String ROW_SCHEMA_CONFIG = "delta.row.schema";
+    public static final String ROW_SCHEMA_TABLE = "table";
+    public static final String ROW_SCHEMA_CARRIED = "carried";
+
     public static final ConfigDef CONFIG_DEF = definePlaceholder(MetadataFields.define(new ConfigDef()
             .define(FORMAT_CONFIG, ConfigDef.Type.STRING, FORMAT_FIELDS,
                     ConfigDef.ValidString.in(FORMAT_FIELDS, FORMAT_JSON_PATCH), ConfigDef.Importance.HIGH,
                     "How a delta event carries the change. 'fields': the row's key fields and changed fields, "
                             + "with the list of changed field names in 'changed' (schema: the envelope with the "
                             + "after row's fields made optional). 'json-patch': the record key and an RFC 6902 "
-                            + "JSON Patch text from the old row to the new one in 'patch'.")));
+                            + "JSON Patch text from the old row to the new one in 'patch'.")
+            .define(ROW_SCHEMA_CONFIG, ConfigDef.Type.STRING, ROW_SCHEMA_TABLE,
+                    ConfigDef.ValidString.in(ROW_SCHEMA_TABLE, ROW_SCHEMA_CARRIED), ConfigDef.Importance.MEDIUM,
+                    "The schema of the 'after' row of delta events (delta.format=fields, records with a schema). "
+                            + "'table': every field of the table's row, made optional; fields the event does not "
+                            + "carry are null (a converter writes each of them): one schema per table. 'carried': "
+                            + "only the fields the event carries (key and changed fields), the schema marked with "
+                            + "the parameter " + Formats.CARRIED_PARAMETER + ": the smallest events, but one "
+                            + "schema per combination of changed fields (with a schema registry, a schema version "
+                            + "each), and ToFull takes the full row schema from its stored rows and the topic's "
+                            + "earlier events. An event that carries every field (an insert) has the table's "
+                            + "schema either way. Schemaless events always carry only their fields.")));
 
     private static final String PURPOSE = "delta encoding";
     // Without move/copy operations every path names the field it changes.
@@ -62,12 +81,15 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
             DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     private boolean jsonPatch;
+    private boolean carriedRowSchema;
+    private final Cache<CarriedSchemaKey, Schema> carriedSchemas = new SynchronizedCache<>(new LRUCache<>(1024));
     private MetadataFields metadata = MetadataFields.KEEP_ALL;
 
     @Override
     public void configure(Map<String, ?> props) {
         SimpleConfig config = new SimpleConfig(CONFIG_DEF, props);
         jsonPatch = FORMAT_JSON_PATCH.equals(config.getString(FORMAT_CONFIG));
+        carriedRowSchema = ROW_SCHEMA_CARRIED.equals(config.getString(ROW_SCHEMA_CONFIG));
         metadata = MetadataFields.of(config.getList(MetadataFields.CONFIG));
         usePlaceholder(config.getString(ToastPlaceholder.CONFIG));
     }
@@ -92,8 +114,11 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
     private R fieldsWithSchema(R record, ChangeEvent event, Row key) {
         Struct value = requireStruct(record, PURPOSE);
         Schema schema = cachedSchema(() -> EventSchemas.delta(value.schema(), metadata), value.schema());
-        Struct delta = new Struct(schema);
         Row after = deltaRow(event, key);
+        if (carriedRowSchema && after != null) {
+            schema = carriedSchema(schema, after);
+        }
+        Struct delta = new Struct(schema);
         if (after != null) {
             Field afterField = schema.field(Formats.AFTER);
             delta.put(afterField, RowStructs.toStruct(after, afterField.schema()));
@@ -101,6 +126,46 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         delta.put(Formats.CHANGED, event.changedFields());
         EventSchemas.copyMetadata(value, delta);
         return emit(record, schema, delta, Shape.DELTA);
+    }
+
+    /**
+     * The delta schema narrowed to the fields the row carries, derived once per delta schema and set of fields;
+     * the delta schema itself when the row carries every field.
+     */
+    private Schema carriedSchema(Schema delta, Row after) {
+        Schema deltaRow = delta.field(Formats.AFTER).schema();
+        BitSet carried = new BitSet(deltaRow.fields().size());
+        for (String name : after.fieldNames()) {
+            Field field = deltaRow.field(name);
+            if (field != null) {
+                carried.set(field.index());
+            }
+        }
+        if (carried.cardinality() == deltaRow.fields().size()) {
+            return delta;
+        }
+        CarriedSchemaKey key = new CarriedSchemaKey(delta, carried);
+        Schema schema = carriedSchemas.get(key);
+        if (schema == null) {
+            schema = EventSchemas.carriedDelta(delta, carried);
+            carriedSchemas.put(key, schema);
+        }
+        return schema;
+    }
+
+    /** A delta schema instance (one per envelope schema, from the cache) and positions of its row's fields. */
+    private record CarriedSchemaKey(Schema delta, BitSet carried) {
+        @Override
+        public boolean equals(Object o) {
+            // By identity: a deep comparison of envelope schemas per record would cost more than the derivation.
+            return o instanceof CarriedSchemaKey && ((CarriedSchemaKey) o).delta == delta
+                    && ((CarriedSchemaKey) o).carried.equals(carried);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(delta) + carried.hashCode();
+        }
     }
 
     private R fieldsSchemaless(R record, ChangeEvent event, Row key) {

@@ -216,7 +216,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         StoredRow entry = store.get(topic, keyText);
         Row stored = row(entry);
         if (withSchema && rowSchema == null) {
-            rowSchema = stored != null ? stored.schema() : rowSchemaByTopic.get(topic);
+            rowSchema = withCarriedFields(record, event, stored != null ? stored.schema() : rowSchemaByTopic.get(topic));
         }
         if (event.op() == Op.DELETE) {
             R out = withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
@@ -326,13 +326,28 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         return RowJson.toRow(rowSchema, patched);
     }
 
-    /** For a delta event with a schema: the full row schema its after schema was derived from; else null. */
+    /**
+     * For a delta event with a schema: the full row schema its after schema was derived from; null for other
+     * events and for a delta whose row schema has only the fields it carries (ToDelta's delta.row.schema=carried).
+     */
     private Schema deltaRowSchema(R record, ChangeEvent event) {
         if (event.shape() != Shape.DELTA) {
             return null;
         }
         Schema deltaRow = requireStruct(record, PURPOSE).schema().field(Formats.AFTER).schema();
-        return cachedSchema(() -> EventSchemas.fullRow(deltaRow), deltaRow);
+        return EventSchemas.isCarriedRow(deltaRow) ? null : cachedSchema(() -> EventSchemas.fullRow(deltaRow), deltaRow);
+    }
+
+    /**
+     * The known full row schema (of the stored row, or of the topic), with the fields a delta of carried fields
+     * has and it lacks (columns added since) appended.
+     */
+    private static Schema withCarriedFields(ConnectRecord<?> record, ChangeEvent event, Schema known) {
+        if (known == null || event.shape() != Shape.DELTA) {
+            return known;
+        }
+        Schema deltaRow = record.valueSchema().field(Formats.AFTER).schema();
+        return EventSchemas.isCarriedRow(deltaRow) ? EventSchemas.widened(known, deltaRow) : known;
     }
 
     private void store(R record, String keyText, Row row) {

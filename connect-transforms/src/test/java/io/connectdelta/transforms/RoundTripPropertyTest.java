@@ -34,24 +34,25 @@ class RoundTripPropertyTest {
     private static final int SEQUENCES = 150;
     private static final ToastPlaceholder PLACEHOLDER = ToastPlaceholder.defaults();
 
-    @ParameterizedTest(name = "{0}, with schema: {1}")
-    @CsvSource({"fields, true", "fields, false", "json-patch, true", "json-patch, false"})
-    void toFullRestoresWhatToDeltaEncoded(String format, boolean withSchema) {
+    @ParameterizedTest(name = "{0}, with schema: {1}, row schema: {2}")
+    @CsvSource({"fields, true, table", "fields, false, table", "fields, true, carried", "json-patch, true, table",
+        "json-patch, false, table"})
+    void toFullRestoresWhatToDeltaEncoded(String format, boolean withSchema, String rowSchema) {
         long baseSeed = System.nanoTime();
         for (int i = 0; i < SEQUENCES; i++) {
             long seed = baseSeed + i;
             try {
-                runSequence(new Random(seed), format, withSchema);
+                runSequence(new Random(seed), format, withSchema, rowSchema);
             } catch (AssertionError | RuntimeException e) {
-                fail("Sequence with seed " + seed + " (format " + format + ", schema " + withSchema + ") failed: "
-                        + e.getMessage(), e);
+                fail("Sequence with seed " + seed + " (format " + format + ", schema " + withSchema + ", row schema "
+                        + rowSchema + ") failed: " + e.getMessage(), e);
             }
         }
     }
 
-    private static void runSequence(Random random, String format, boolean withSchema) {
+    private static void runSequence(Random random, String format, boolean withSchema, String rowSchema) {
         ToDelta<SinkRecord> toDelta = new ToDelta<>();
-        toDelta.configure(Map.of(ToDelta.FORMAT_CONFIG, format));
+        toDelta.configure(Map.of(ToDelta.FORMAT_CONFIG, format, ToDelta.ROW_SCHEMA_CONFIG, rowSchema));
         ToFull<SinkRecord> toFull = new ToFull<>();
         toFull.configure(Map.of());
         if (format.equals(ToDelta.FORMAT_JSON_PATCH) && withSchema) {

@@ -238,6 +238,58 @@ class ToDeltaTest {
     }
 
     @Test
+    void carriedRowSchemaHasTheKeyAndTheChangedFieldsOnly() {
+        ToDelta<SinkRecord> carried = new ToDelta<>();
+        carried.configure(Map.of(ToDelta.ROW_SCHEMA_CONFIG, ToDelta.ROW_SCHEMA_CARRIED));
+        SinkRecord out = carried.apply(structRecord("u", row(1), copy(row(1)).put("name", "a").put("qty", 5L), 1, 21));
+        Struct value = (Struct) out.value();
+        Schema after = out.valueSchema().field("after").schema();
+        assertEquals(List.of("id", "name", "qty"), after.fields().stream().map(Field::name).toList());
+        assertEquals("true", after.parameters().get(Formats.CARRIED_PARAMETER));
+        assertEquals("server.public.items.Value", after.name());
+        // Required in the row: optional in the delta, with the parameter that restores it.
+        assertTrue(after.field("qty").schema().isOptional());
+        assertEquals("true", after.field("qty").schema().parameters().get(Formats.REQUIRED_PARAMETER));
+        assertEquals(List.of("name", "qty"), value.getArray("changed"));
+        assertEquals(5L, value.getStruct("after").get("qty"));
+        assertEquals("a", value.getStruct("after").get("name"));
+        assertEquals(List.of("after", "changed", "source", "transaction", "op", "ts_ms"),
+                out.valueSchema().fields().stream().map(Field::name).toList());
+
+        // One schema instance per combination of fields.
+        SinkRecord sameFields = carried.apply(structRecord("u", row(2), copy(row(2)).put("name", "b").put("qty", 7L), 2, 22));
+        assertSame(out.valueSchema(), sameFields.valueSchema());
+        SinkRecord otherFields = carried.apply(structRecord("u", row(2), copy(row(2)).put("doc", "b"), 2, 23));
+        assertEquals(List.of("id", "doc"),
+                otherFields.valueSchema().field("after").schema().fields().stream().map(Field::name).toList());
+
+        // A delete carries the key field; an insert carries every field and has the table's delta schema.
+        SinkRecord delete = carried.apply(structRecord("d", row(3), null, 3, 24));
+        assertEquals(List.of("id"),
+                delete.valueSchema().field("after").schema().fields().stream().map(Field::name).toList());
+        assertEquals(3, ((Struct) delete.value()).getStruct("after").get("id"));
+        SinkRecord insert = carried.apply(structRecord("c", null, row(4), 4, 25));
+        assertSame(fields.apply(structRecord("c", null, row(4), 4, 25)).valueSchema().field("after").schema().fields().size(),
+                insert.valueSchema().field("after").schema().fields().size());
+        assertNull(insert.valueSchema().field("after").schema().parameters());
+        carried.close();
+    }
+
+    @Test
+    void carriedRowSchemaReadsAsTheSameDelta() {
+        ToDelta<SinkRecord> carried = new ToDelta<>();
+        carried.configure(Map.of(ToDelta.ROW_SCHEMA_CONFIG, ToDelta.ROW_SCHEMA_CARRIED));
+        SinkRecord full = structRecord("u", row(1), copy(row(1)).put("name", null).put("tags", List.of("z")), 1, 21);
+        io.connectdelta.event.ChangeEventReader reader = new io.connectdelta.event.ChangeEventReader();
+        io.connectdelta.event.ChangeEvent narrow = reader.read(carried.apply(full));
+        io.connectdelta.event.ChangeEvent wide = reader.read(fields.apply(full));
+        assertEquals(wide.changedFields(), narrow.changedFields());
+        assertEquals(wide.after(), narrow.after());
+        assertEquals(List.of("id", "name", "tags"), List.copyOf(narrow.after().fieldNames()));
+        carried.close();
+    }
+
+    @Test
     void schemalessInsertAndUpdate() {
         Map<String, Object> insert = asMap(fields.apply(mapRecord("c", null, row(1), 1, 30)));
         assertEquals(List.of("after", "changed", "source", "transaction", "op", "ts_ms"), new ArrayList<>(insert.keySet()));

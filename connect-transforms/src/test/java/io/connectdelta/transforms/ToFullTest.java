@@ -187,6 +187,57 @@ class ToFullTest {
     }
 
     @Test
+    void deltasOfCarriedFieldsTakeTheFullSchemaFromTheStore() {
+        ToDelta<SinkRecord> carried = new ToDelta<>();
+        carried.configure(Map.of(ToDelta.ROW_SCHEMA_CONFIG, ToDelta.ROW_SCHEMA_CARRIED));
+        ToFull<SinkRecord> toFull = toFull(Map.of());
+        assertSameEvent(event(true, "c", null, row(1), 1, 1), toFull.apply(carried.apply(event(true, "c", null, row(1), 1, 1))));
+        Struct renamed = copy(row(1)).put("name", "x").put("qty", 9L);
+        assertSameEvent(event(true, "u", row(1), renamed, 1, 2),
+                toFull.apply(carried.apply(event(true, "u", row(1), renamed, 1, 2))));
+        assertSameEvent(event(true, "d", renamed, null, 1, 3), toFull.apply(carried.apply(event(true, "d", renamed, null, 1, 3))));
+
+        // An update of a key whose row is not stored cannot be completed: fail, naming the record.
+        SinkRecord unknown = carried.apply(event(true, "u", row(2), copy(row(2)).put("name", "y"), 2, 4));
+        DataException e = assertThrows(DataException.class, () -> toFull.apply(unknown));
+        assertTrue(e.getMessage().contains("offset 4"), e.getMessage());
+        carried.close();
+    }
+
+    @Test
+    void deltasOfCarriedFieldsAddColumnsTheStoredRowLacks() {
+        ToDelta<SinkRecord> carried = new ToDelta<>();
+        carried.configure(Map.of(ToDelta.ROW_SCHEMA_CONFIG, ToDelta.ROW_SCHEMA_CARRIED));
+        ToFull<SinkRecord> toFull = toFull(Map.of());
+        toFull.apply(event(true, "c", null, row(1), 1, 1));
+        // The table gained a column: the next update carries it.
+        org.apache.kafka.connect.data.SchemaBuilder widerRow = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .name(ChangeEvents.ROW.name()).optional();
+        ChangeEvents.ROW.fields().forEach(f -> widerRow.field(f.name(), f.schema()));
+        org.apache.kafka.connect.data.Schema wider = widerRow.field("color", org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build();
+        Struct before = new Struct(wider);
+        ChangeEvents.ROW.fields().forEach(f -> before.put(f.name(), row(1).get(f)));
+        before.put("color", "red");
+        Struct after = new Struct(wider);
+        ChangeEvents.ROW.fields().forEach(f -> after.put(f.name(), row(1).get(f)));
+        after.put("color", "blue");
+        org.apache.kafka.connect.data.Schema envelope = org.apache.kafka.connect.data.SchemaBuilder.struct()
+                .name(ENVELOPE.name()).version(ENVELOPE.version())
+                .field("before", wider).field("after", wider).field("source", ChangeEvents.SOURCE)
+                .field("transaction", ChangeEvents.TRANSACTION).field("op", org.apache.kafka.connect.data.Schema.STRING_SCHEMA)
+                .field("ts_ms", org.apache.kafka.connect.data.Schema.OPTIONAL_INT64_SCHEMA).build();
+        Struct value = new Struct(envelope).put("before", before).put("after", after)
+                .put("source", ChangeEvents.source(2)).put("op", "u").put("ts_ms", 2L);
+        SinkRecord update = record(KEY, key(1), envelope, value, 2);
+        SinkRecord full = toFull.apply(carried.apply(update));
+        Struct restored = ((Struct) full.value()).getStruct("after");
+        assertEquals("blue", restored.get("color"));
+        assertEquals(wider, restored.schema());
+        assertEquals(row(1).get("name"), restored.get("name"));
+        carried.close();
+    }
+
+    @Test
     void insertDeltasNeedNoState() {
         ToFull<SinkRecord> toFull = toFull(Map.of());
         assertSameEvent(event(true, "c", null, row(7), 7, 1), toFull.apply(toDelta.apply(event(true, "c", null, row(7), 7, 1))));
