@@ -311,6 +311,7 @@ public final class BenchmarkMain {
         shapes.put("full", null);
         shapes.put("delta", transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "fields")));
         shapes.put(Report.DELTA_COMPACT, transform("io.connectdelta.transforms.ToDelta", compact));
+        shapes.put(Report.DELTA_CARRIED, transform("io.connectdelta.transforms.ToDelta", Report.CARRIED_DELTA_CONFIG));
         shapes.put("json-patch", transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "json-patch")));
         shapes.put("id-only", transform("io.connectdelta.transforms.ToIdOnly", Map.of()));
         shapes.put("id-only, compact metadata", transform("io.connectdelta.transforms.ToIdOnly", compact));
@@ -347,9 +348,9 @@ public final class BenchmarkMain {
         connect.kafka().createTopic(fullTopic, 1);
         connect.kafka().createTopic(deltaTopic, 1);
         connect.kafka().createTopic(txTopic, 1);
-        // The delta events as we recommend them for the sink: the metadata it uses, not Debezium's whole source block.
-        Transformation<SourceRecord> toDelta = transform("io.connectdelta.transforms.ToDelta",
-                Map.of("delta.format", "fields", "metadata.fields", Report.COMPACT_METADATA));
+        // The delta events as we recommend them for the sink: the metadata it uses, not Debezium's whole source block,
+        // and a row schema of the carried fields only.
+        Transformation<SourceRecord> toDelta = transform("io.connectdelta.transforms.ToDelta", Report.CARRIED_DELTA_CONFIG);
         try (Producer producer = new Producer()) {
             for (SourceRecord record : workload.events) {
                 producer.send(record, fullTopic);

@@ -41,6 +41,7 @@ public class TransformBenchmarks {
     private Transformation<SourceRecord> extractNewRecordState;
     private Transformation<SourceRecord> toDelta;
     private Transformation<SourceRecord> toDeltaCompact;
+    private Transformation<SourceRecord> toDeltaCarried;
     private Transformation<SourceRecord> toJsonPatch;
     private Transformation<SourceRecord> toIdOnly;
     private Transformation<SourceRecord> toFull;
@@ -52,6 +53,7 @@ public class TransformBenchmarks {
         toDelta = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "fields"));
         toDeltaCompact = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta",
                 Map.of("delta.format", "fields", "metadata.fields", Report.COMPACT_METADATA));
+        toDeltaCarried = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta", Report.CARRIED_DELTA_CONFIG);
         toJsonPatch = BenchmarkMain.transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "json-patch"));
         toIdOnly = BenchmarkMain.transform("io.connectdelta.transforms.ToIdOnly", Map.of());
         toFull = BenchmarkMain.transform("io.connectdelta.transforms.ToFull",
@@ -101,6 +103,14 @@ public class TransformBenchmarks {
 
     @Benchmark
     @OperationsPerInvocation(RECORDS)
+    public void toDeltaFieldsCarried(Blackhole blackhole) {
+        for (SourceRecord record : fullUpdates) {
+            blackhole.consume(toDeltaCarried.apply(record));
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
     public void toDeltaJsonPatch(Blackhole blackhole) {
         for (SourceRecord record : fullUpdates) {
             blackhole.consume(toJsonPatch.apply(record));
@@ -126,7 +136,8 @@ public class TransformBenchmarks {
     /** Runs the benchmarks in a forked JVM and returns records per second by display name. */
     static Map<String, Double> run() throws Exception {
         OptionsBuilder builder = new OptionsBuilder();
-        builder.include(TransformBenchmarks.class.getName() + ".*");
+        // -Dbench.jmh.only=<regex of method names>: a few of them while working on a transform.
+        builder.include(TransformBenchmarks.class.getName() + "." + System.getProperty("bench.jmh.only", ".*"));
         if (Boolean.getBoolean("bench.jmh.quick")) {
             // A quick look while working on a transform; the report uses the annotated iterations.
             builder.warmupIterations(1).measurementIterations(2);
@@ -137,6 +148,7 @@ public class TransformBenchmarks {
         names.put("extractNewRecordState", "ExtractNewRecordState");
         names.put("toDeltaFields", "ToDelta (fields)");
         names.put("toDeltaFieldsCompactMetadata", "ToDelta (fields, compact metadata)");
+        names.put("toDeltaFieldsCarried", Report.TO_DELTA_CARRIED);
         names.put("toDeltaJsonPatch", "ToDelta (json-patch)");
         names.put("toIdOnly", "ToIdOnly");
         names.put("toFullFromDelta", "ToFull (delta to full, memory store)");

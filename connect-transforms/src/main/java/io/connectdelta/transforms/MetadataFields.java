@@ -28,8 +28,9 @@ public final class MetadataFields {
             + "on.missing.state=reselect) without table.name.format needs source.schema and source.table "
             + "(MySQL, MariaDB: source.db and source.table), and source.ts_ms so that its row cache never answers "
             + "with a row read before the change; a transaction-aware sink needs transaction. ToFull restores the "
-            + "row, not the dropped metadata: its full events carry the metadata the event kept. A compact set for "
-            + "PostgreSQL: ts_ms,transaction,source.schema,source.table,source.txId,source.lsn,source.ts_ms.";
+            + "row, not the dropped metadata: its full events carry the metadata the event kept. A compact set that "
+            + "serves all of these: ts_ms,transaction,source.schema,source.table,source.ts_ms (PostgreSQL's "
+            + "transaction.id is txId:LSN of the event, so source.txId and source.lsn would repeat it).";
 
     static final MetadataFields KEEP_ALL = new MetadataFields(true, Set.of(), Set.of());
 
