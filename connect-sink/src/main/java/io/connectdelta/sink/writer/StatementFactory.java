@@ -4,6 +4,7 @@ import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.TableInfo;
+import io.connectdelta.sink.dialect.UpdateShape;
 import io.connectdelta.sink.plan.ColumnChange;
 import io.connectdelta.sink.plan.ColumnEdit;
 import io.connectdelta.sink.plan.RowWrite;
@@ -28,9 +29,9 @@ final class StatementFactory {
      * The SQL of writes of plain values, by their shape: it depends only on the table, the kind and the key and
      * column names, so it is built once per shape instead of once per row.
      */
-    private final Map<Shape, String> sqlByShape = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Shape, SqlStatement> sqlByShape = new java.util.LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Shape, SqlStatement> eldest) {
             return size() > SQL_CACHE_SIZE;
         }
     };
@@ -60,13 +61,13 @@ final class StatementFactory {
         }
         Shape shape = new Shape(table.name(), kind, write.key() == null ? List.of() : List.copyOf(write.key().fieldNames()),
                 kind == WriteKind.DELETE ? List.of() : List.copyOf(write.columns().keySet()));
-        String sql = sqlByShape.get(shape);
-        if (sql == null) {
+        SqlStatement cached = sqlByShape.get(shape);
+        if (cached == null) {
             SqlStatement built = buildUncached(table, write, kind);
-            sqlByShape.put(shape, built.sql());
+            sqlByShape.put(shape, built);
             return built;
         }
-        return new SqlStatement(sql, plainParams(table, write, kind), write);
+        return new SqlStatement(cached.sql(), plainParams(table, write, kind), write, cached.updateShape());
     }
 
     private SqlStatement buildUncached(TableInfo table, RowWrite write, WriteKind kind) {
@@ -123,6 +124,7 @@ final class StatementFactory {
 
     private SqlStatement update(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
+        List<UpdateShape.Assignment> assignments = new ArrayList<>();
         StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
         boolean first = true;
         for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
@@ -130,15 +132,20 @@ final class StatementFactory {
             String quoted = dialect.quote(info.name());
             sql.append(first ? "" : ", ").append(quoted).append(" = ")
                     .append(expression(quoted, info, column.getValue(), params, write));
+            assignments.add(new UpdateShape.Assignment(info, false));
             first = false;
         }
         sql.append(where(table, write, params));
-        return new SqlStatement(sql.toString(), params, write);
+        UpdateShape shape = write.hasOnlyPlainValues() ? new UpdateShape(assignments, keyColumns(table, write)) : null;
+        return new SqlStatement(sql.toString(), params, write, shape);
     }
 
-    /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
-    static boolean isPlainUpdate(RowWrite write) {
-        return write.kind() == WriteKind.UPDATE && write.hasOnlyPlainValues();
+    private static List<ColumnInfo> keyColumns(TableInfo table, RowWrite write) {
+        List<ColumnInfo> keys = new ArrayList<>(write.key().size());
+        for (String name : write.key().fieldNames()) {
+            keys.add(column(table, name, write));
+        }
+        return keys;
     }
 
     /**
@@ -159,6 +166,8 @@ final class StatementFactory {
                 columns.add(info);
             }
         }
+        List<UpdateShape.Assignment> assignments = new ArrayList<>(columns.size());
+        columns.forEach(info -> assignments.add(new UpdateShape.Assignment(info, true)));
         StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
         for (int i = 0; i < columns.size(); i++) {
             String quoted = dialect.quote(columns.get(i).name());
@@ -174,7 +183,8 @@ final class StatementFactory {
                 params.add(change == null ? null : bindable(change.base(), info));
             }
             String sql = set + where(table, write, params);
-            statements.add(new SqlStatement(sql, params, write));
+            statements.add(new SqlStatement(sql, params, write,
+                    new UpdateShape(assignments, keyColumns(table, write))));
         }
         return statements;
     }
