@@ -50,20 +50,6 @@ public interface Dialect {
      */
     String upsertClause(List<String> quotedKeys, List<String> quotedColumns);
 
-    /** True when {@link #multiRowUpdate} gives one statement for many rows of one update shape. */
-    default boolean hasMultiRowUpdate() {
-        return false;
-    }
-
-    /**
-     * One UPDATE of {@code rows} rows of {@code shape}, taking their parameters row after row, that returns one
-     * result row per row it found: that row's 0-based position in the statement. Dialects without one (see
-     * {@link #hasMultiRowUpdate}) get one UPDATE per row in a JDBC batch, whose update counts tell a missing row.
-     */
-    default String multiRowUpdate(String quotedTable, UpdateShape shape, int rows) {
-        throw new UnsupportedOperationException(name() + " has no multi-row UPDATE");
-    }
-
     /** A statement emptying the table inside the current transaction. */
     String truncate(String quotedTable);
 

@@ -4,7 +4,6 @@ import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.DeltaJdbcSinkConfig.MissingRowMode;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.TableInfo;
-import io.connectdelta.sink.dialect.UpdateShape;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.RowWrite;
@@ -32,8 +31,8 @@ import java.util.Properties;
 
 /**
  * The one write loop: applies plans in a transaction (DDL first, then per table TRUNCATE, then the statements in
- * rounds, grouped by SQL into multi-row UPDATEs or JDBC batches), records the offsets in the same transaction,
- * commits, and retries the whole transaction with backoff on transient errors.
+ * rounds, grouped by SQL into JDBC batches), records the offsets in the same transaction, commits, and retries the
+ * whole transaction with backoff on transient errors.
  */
 public final class JdbcWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
@@ -53,7 +52,6 @@ public final class JdbcWriter implements AutoCloseable {
     private final StatementFactory statements;
     private final TableCatalog catalog;
     private final OffsetStore offsets;
-    private final MultiRowUpdate multiRowUpdate;
     private Connection connection;
 
     public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics) {
@@ -63,7 +61,6 @@ public final class JdbcWriter implements AutoCloseable {
         this.statements = new StatementFactory(dialect);
         this.catalog = new TableCatalog(dialect, config.schemaEvolution());
         this.offsets = new OffsetStore(dialect, config.offsetsTableName(), config.connectorName());
-        this.multiRowUpdate = new MultiRowUpdate(dialect);
     }
 
     public Dialect dialect() {
@@ -215,10 +212,7 @@ public final class JdbcWriter implements AutoCloseable {
         missing.forEach(w -> metrics.recordMissingRowInserted());
     }
 
-    /**
-     * Runs statements grouped by SQL: plain UPDATEs in multi-row statements where the dialect has them, everything
-     * else in JDBC batches. Returns the UPDATEs that found no row.
-     */
+    /** Runs statements grouped by SQL in JDBC batches; returns the UPDATEs that found no row. */
     private List<RowWrite> execute(Connection c, TableInfo table, List<SqlStatement> round) throws SQLException {
         Map<String, List<SqlStatement>> groups = new LinkedHashMap<>();
         for (SqlStatement statement : round) {
@@ -226,65 +220,34 @@ public final class JdbcWriter implements AutoCloseable {
         }
         shareStatementAmongRareColumnSets(table, groups);
         List<RowWrite> missing = new ArrayList<>();
+        int batchSize = config.batchSize();
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
-            List<SqlStatement> members = group.getValue();
-            UpdateShape shape = members.get(0).updateShape();
-            if (shape != null && dialect.hasMultiRowUpdate()) {
-                int rows = MultiRowUpdate.maxRows(shape, config.batchSize());
-                for (List<SqlStatement> chunk : chunks(members, rows)) {
-                    missing.addAll(multiRowUpdate.execute(c, table, shape, chunk));
-                    recordExecuted(table, chunk);
-                }
-                continue;
-            }
             try (PreparedStatement prepared = c.prepareStatement(group.getKey())) {
-                for (List<SqlStatement> batch : chunks(members, config.batchSize())) {
-                    missing.addAll(executeBatch(c, prepared, batch));
-                    recordExecuted(table, batch);
+                List<SqlStatement> members = group.getValue();
+                for (int from = 0; from < members.size(); from += batchSize) {
+                    List<SqlStatement> batch = members.subList(from, Math.min(members.size(), from + batchSize));
+                    for (SqlStatement statement : batch) {
+                        List<Object> params = statement.params();
+                        for (int i = 0; i < params.size(); i++) {
+                            dialect.bind(c, prepared, i + 1, params.get(i));
+                        }
+                        prepared.addBatch();
+                    }
+                    int[] counts = prepared.executeBatch();
+                    metrics.recordBatch();
+                    for (int i = 0; i < batch.size(); i++) {
+                        RowWrite write = batch.get(i).write();
+                        int written = write.columns().size();
+                        metrics.recordStatement(written, table.columns().size() - written
+                                - (write.key() == null ? 0 : write.key().size()));
+                        if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
+                            missing.add(write);
+                        }
+                    }
                 }
             }
         }
         return missing;
-    }
-
-    private static List<List<SqlStatement>> chunks(List<SqlStatement> statements, int size) {
-        List<List<SqlStatement>> chunks = new ArrayList<>();
-        for (int from = 0; from < statements.size(); from += size) {
-            chunks.add(statements.subList(from, Math.min(statements.size(), from + size)));
-        }
-        return chunks;
-    }
-
-    /** Runs one JDBC batch of statements of the same SQL; returns the UPDATEs whose update count was 0. */
-    private List<RowWrite> executeBatch(Connection c, PreparedStatement prepared, List<SqlStatement> batch)
-            throws SQLException {
-        for (SqlStatement statement : batch) {
-            List<Object> params = statement.params();
-            for (int i = 0; i < params.size(); i++) {
-                dialect.bind(c, prepared, i + 1, params.get(i));
-            }
-            prepared.addBatch();
-        }
-        int[] counts = prepared.executeBatch();
-        List<RowWrite> missing = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            RowWrite write = batch.get(i).write();
-            if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
-                missing.add(write);
-            }
-        }
-        return missing;
-    }
-
-    /** One round trip, and a statement per row (the metrics count rows' statements, however they were sent). */
-    private void recordExecuted(TableInfo table, List<SqlStatement> statements) {
-        metrics.recordBatch();
-        for (SqlStatement statement : statements) {
-            RowWrite write = statement.write();
-            int written = write.columns().size();
-            metrics.recordStatement(written, table.columns().size() - written
-                    - (write.key() == null ? 0 : write.key().size()));
-        }
     }
 
     /**
@@ -297,7 +260,7 @@ public final class JdbcWriter implements AutoCloseable {
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
             List<SqlStatement> members = group.getValue();
             // By the statement, not the write: the INSERTs of updates that found no row must stay INSERTs.
-            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(m -> m.updateShape() != null)) {
+            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(SqlStatement::plainUpdate)) {
                 rareSql.add(group.getKey());
                 members.forEach(m -> rare.add(m.write()));
             }

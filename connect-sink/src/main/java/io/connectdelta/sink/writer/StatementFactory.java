@@ -4,7 +4,6 @@ import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.TableInfo;
-import io.connectdelta.sink.dialect.UpdateShape;
 import io.connectdelta.sink.plan.ColumnChange;
 import io.connectdelta.sink.plan.ColumnEdit;
 import io.connectdelta.sink.plan.RowWrite;
@@ -67,7 +66,7 @@ final class StatementFactory {
             sqlByShape.put(shape, built);
             return built;
         }
-        return new SqlStatement(cached.sql(), plainParams(table, write, kind), write, cached.updateShape());
+        return new SqlStatement(cached.sql(), plainParams(table, write, kind), write, cached.plainUpdate());
     }
 
     private SqlStatement buildUncached(TableInfo table, RowWrite write, WriteKind kind) {
@@ -124,7 +123,6 @@ final class StatementFactory {
 
     private SqlStatement update(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
-        List<UpdateShape.Assignment> assignments = new ArrayList<>();
         StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
         boolean first = true;
         for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
@@ -132,20 +130,10 @@ final class StatementFactory {
             String quoted = dialect.quote(info.name());
             sql.append(first ? "" : ", ").append(quoted).append(" = ")
                     .append(expression(quoted, info, column.getValue(), params, write));
-            assignments.add(new UpdateShape.Assignment(info, false));
             first = false;
         }
         sql.append(where(table, write, params));
-        UpdateShape shape = write.hasOnlyPlainValues() ? new UpdateShape(assignments, keyColumns(table, write)) : null;
-        return new SqlStatement(sql.toString(), params, write, shape);
-    }
-
-    private static List<ColumnInfo> keyColumns(TableInfo table, RowWrite write) {
-        List<ColumnInfo> keys = new ArrayList<>(write.key().size());
-        for (String name : write.key().fieldNames()) {
-            keys.add(column(table, name, write));
-        }
-        return keys;
+        return new SqlStatement(sql.toString(), params, write, write.hasOnlyPlainValues());
     }
 
     /**
@@ -166,8 +154,6 @@ final class StatementFactory {
                 columns.add(info);
             }
         }
-        List<UpdateShape.Assignment> assignments = new ArrayList<>(columns.size());
-        columns.forEach(info -> assignments.add(new UpdateShape.Assignment(info, true)));
         StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
         for (int i = 0; i < columns.size(); i++) {
             String quoted = dialect.quote(columns.get(i).name());
@@ -183,8 +169,7 @@ final class StatementFactory {
                 params.add(change == null ? null : bindable(change.base(), info));
             }
             String sql = set + where(table, write, params);
-            statements.add(new SqlStatement(sql, params, write,
-                    new UpdateShape(assignments, keyColumns(table, write))));
+            statements.add(new SqlStatement(sql, params, write));
         }
         return statements;
     }

@@ -3,7 +3,6 @@ package io.connectdelta.sink.dialect.postgres;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.SqlArray;
-import io.connectdelta.sink.dialect.UpdateShape;
 import io.connectdelta.sink.types.TypeCategory;
 import org.apache.kafka.connect.data.Schema;
 
@@ -64,19 +63,9 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public boolean hasMultiRowUpdate() {
-        return true;
-    }
-
-    @Override
-    public String multiRowUpdate(String quotedTable, UpdateShape shape, int rows) {
-        return PostgresMultiRowUpdate.sql(quotedTable, shape, rows);
-    }
-
-    @Override
     public String typedNull(ColumnInfo column) {
         // array_append and friends are polymorphic: an untyped NULL would not resolve.
-        return PostgresMultiRowUpdate.cast("NULL", column);
+        return "CAST(NULL AS " + quote(column.typeName()) + ")";
     }
 
     @Override
