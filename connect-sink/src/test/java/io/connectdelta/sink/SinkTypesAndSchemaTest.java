@@ -108,8 +108,20 @@ class SinkTypesAndSchemaTest {
         TestDatabase db = db(kind);
         String table = "types_" + kind;
         TestDeltaEncoder e = new TestDeltaEncoder(table, table, KEY, TYPES);
+        try (TaskHarness task = task(db, table, Map.of())) {
+            task.putAndCommit(e.full("r", null, everyType(e, 1)));
+        }
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE id = 1")) {
+            assertTrue(rs.next());
+            assertEveryType(db, rs);
+        }
+    }
+
+    /** A row of {@link #TYPES} with a value in every column; {@link #assertEveryType} checks it in the table. */
+    static Struct everyType(TestDeltaEncoder e, int id) {
         long epochMicros = INSTANT.toEpochMilli() * 1000 + 456;
-        Struct row = e.row("id", 1, "i8", (byte) -5, "i16", (short) 300, "i64", 9_000_000_000L, "f32", 1.5f,
+        return e.row("id", id, "i8", (byte) -5, "i16", (short) 300, "i64", 9_000_000_000L, "f32", 1.5f,
                 "f64", 2.25, "flag", true, "bin", new byte[]{0, 1, 2, (byte) 255},
                 "dec", new BigDecimal("1234567.891"),
                 "vsd", new Struct(VSD).put("scale", 4).put("value", BigInteger.valueOf(123456789).toByteArray()),
@@ -128,44 +140,40 @@ class SinkTypesAndSchemaTest {
                 "en", "ACTIVE",
                 "arr", List.of(1, 2, 3),
                 "st", new Struct(POINT).put("x", 1).put("y", "z"));
-        try (TaskHarness task = task(db, table, Map.of())) {
-            task.putAndCommit(e.full("r", null, row));
-        }
+    }
+
+    static void assertEveryType(TestDatabase db, ResultSet rs) throws SQLException {
         LocalDateTime utc = LocalDateTime.ofInstant(INSTANT, ZoneOffset.UTC);
         LocalDateTime utcMicros = utc.plusNanos(456_000);
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE id = 1")) {
-            assertTrue(rs.next());
-            assertEquals(-5, rs.getInt("i8"));
-            assertEquals(300, rs.getInt("i16"));
-            assertEquals(9_000_000_000L, rs.getLong("i64"));
-            assertEquals(1.5f, rs.getFloat("f32"));
-            assertEquals(2.25, rs.getDouble("f64"));
-            assertTrue(rs.getBoolean("flag"));
-            assertArrayEquals(new byte[]{0, 1, 2, (byte) 255}, rs.getBytes("bin"));
-            assertEquals(0, new BigDecimal("1234567.891").compareTo(rs.getBigDecimal("dec")));
-            assertEquals(0, new BigDecimal("12345.6789").compareTo(rs.getBigDecimal("vsd")));
-            assertEquals(DAY, rs.getObject("d", LocalDate.class));
-            assertEquals(DAY, rs.getObject("dd", LocalDate.class));
-            assertEquals(LocalTime.parse("13:45:30.123"), rs.getObject("t", LocalTime.class));
-            assertEquals(LocalTime.parse("13:45:30.123"), rs.getObject("dt", LocalTime.class));
-            assertEquals(LocalTime.parse("13:45:30.123456"), rs.getObject("mt", LocalTime.class));
-            assertEquals(utc, rs.getObject("ts", LocalDateTime.class));
-            assertEquals(utc, rs.getObject("dts", LocalDateTime.class));
-            assertEquals(utcMicros, rs.getObject("mts", LocalDateTime.class));
-            assertEquals(utcMicros, rs.getObject("nts", LocalDateTime.class));
-            if (db.isPostgres()) {
-                assertEquals(utcMicros.toInstant(ZoneOffset.UTC), rs.getObject("zts", OffsetDateTime.class).toInstant());
-                assertEquals(List.of(1, 2, 3), Items.list(rs.getArray("arr")));
-            } else {
-                assertEquals(utcMicros, rs.getObject("zts", LocalDateTime.class));
-                assertEquals(Items.json("[1,2,3]"), Items.json(rs.getString("arr")));
-            }
-            assertEquals("0b4ab6a6-5bb3-4b3f-9d0c-3f5f4ad2b7c1", rs.getString("uid"));
-            assertEquals(Items.json("{\"a\":[1,2],\"b\":null}"), Items.json(rs.getString("js")));
-            assertEquals("ACTIVE", rs.getString("en"));
-            assertEquals(Items.json("{\"x\":1,\"y\":\"z\"}"), Items.json(rs.getString("st")));
+        assertEquals(-5, rs.getInt("i8"));
+        assertEquals(300, rs.getInt("i16"));
+        assertEquals(9_000_000_000L, rs.getLong("i64"));
+        assertEquals(1.5f, rs.getFloat("f32"));
+        assertEquals(2.25, rs.getDouble("f64"));
+        assertTrue(rs.getBoolean("flag"));
+        assertArrayEquals(new byte[]{0, 1, 2, (byte) 255}, rs.getBytes("bin"));
+        assertEquals(0, new BigDecimal("1234567.891").compareTo(rs.getBigDecimal("dec")));
+        assertEquals(0, new BigDecimal("12345.6789").compareTo(rs.getBigDecimal("vsd")));
+        assertEquals(DAY, rs.getObject("d", LocalDate.class));
+        assertEquals(DAY, rs.getObject("dd", LocalDate.class));
+        assertEquals(LocalTime.parse("13:45:30.123"), rs.getObject("t", LocalTime.class));
+        assertEquals(LocalTime.parse("13:45:30.123"), rs.getObject("dt", LocalTime.class));
+        assertEquals(LocalTime.parse("13:45:30.123456"), rs.getObject("mt", LocalTime.class));
+        assertEquals(utc, rs.getObject("ts", LocalDateTime.class));
+        assertEquals(utc, rs.getObject("dts", LocalDateTime.class));
+        assertEquals(utcMicros, rs.getObject("mts", LocalDateTime.class));
+        assertEquals(utcMicros, rs.getObject("nts", LocalDateTime.class));
+        if (db.isPostgres()) {
+            assertEquals(utcMicros.toInstant(ZoneOffset.UTC), rs.getObject("zts", OffsetDateTime.class).toInstant());
+            assertEquals(List.of(1, 2, 3), Items.list(rs.getArray("arr")));
+        } else {
+            assertEquals(utcMicros, rs.getObject("zts", LocalDateTime.class));
+            assertEquals(Items.json("[1,2,3]"), Items.json(rs.getString("arr")));
         }
+        assertEquals("0b4ab6a6-5bb3-4b3f-9d0c-3f5f4ad2b7c1", rs.getString("uid"));
+        assertEquals(Items.json("{\"a\":[1,2],\"b\":null}"), Items.json(rs.getString("js")));
+        assertEquals("ACTIVE", rs.getString("en"));
+        assertEquals(Items.json("{\"x\":1,\"y\":\"z\"}"), Items.json(rs.getString("st")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -259,7 +259,8 @@ public final class JdbcWriter implements AutoCloseable {
         List<String> rareSql = new ArrayList<>();
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
             List<SqlStatement> members = group.getValue();
-            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(m -> StatementFactory.isPlainUpdate(m.write()))) {
+            // By the statement, not the write: the INSERTs of updates that found no row must stay INSERTs.
+            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(SqlStatement::plainUpdate)) {
                 rareSql.add(group.getKey());
                 members.forEach(m -> rare.add(m.write()));
             }

@@ -28,9 +28,9 @@ final class StatementFactory {
      * The SQL of writes of plain values, by their shape: it depends only on the table, the kind and the key and
      * column names, so it is built once per shape instead of once per row.
      */
-    private final Map<Shape, String> sqlByShape = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+    private final Map<Shape, SqlStatement> sqlByShape = new java.util.LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Shape, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Shape, SqlStatement> eldest) {
             return size() > SQL_CACHE_SIZE;
         }
     };
@@ -60,13 +60,13 @@ final class StatementFactory {
         }
         Shape shape = new Shape(table.name(), kind, write.key() == null ? List.of() : List.copyOf(write.key().fieldNames()),
                 kind == WriteKind.DELETE ? List.of() : List.copyOf(write.columns().keySet()));
-        String sql = sqlByShape.get(shape);
-        if (sql == null) {
+        SqlStatement cached = sqlByShape.get(shape);
+        if (cached == null) {
             SqlStatement built = buildUncached(table, write, kind);
-            sqlByShape.put(shape, built.sql());
+            sqlByShape.put(shape, built);
             return built;
         }
-        return new SqlStatement(sql, plainParams(table, write, kind), write);
+        return new SqlStatement(cached.sql(), plainParams(table, write, kind), write, cached.plainUpdate());
     }
 
     private SqlStatement buildUncached(TableInfo table, RowWrite write, WriteKind kind) {
@@ -133,12 +133,7 @@ final class StatementFactory {
             first = false;
         }
         sql.append(where(table, write, params));
-        return new SqlStatement(sql.toString(), params, write);
-    }
-
-    /** True for an UPDATE of plain values (no edits inside columns): it can share a flagged statement. */
-    static boolean isPlainUpdate(RowWrite write) {
-        return write.kind() == WriteKind.UPDATE && write.hasOnlyPlainValues();
+        return new SqlStatement(sql.toString(), params, write, write.hasOnlyPlainValues());
     }
 
     /**
