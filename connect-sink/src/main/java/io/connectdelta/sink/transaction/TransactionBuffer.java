@@ -60,6 +60,7 @@ public final class TransactionBuffer {
     /** Per partition, the data event handed out last: what a tombstone arriving after it may merely follow. */
     private final Map<TopicPartition, ChangeEvent> lastHandedOutEvent = new HashMap<>();
 
+    private final ApproximateSize sizes = new ApproximateSize();
     private long bufferedEvents;
     private long bufferedBytes;
 
@@ -98,7 +99,7 @@ public final class TransactionBuffer {
             return;
         }
         TransactionBlock tx = event.transaction();
-        PendingRecord entry = new PendingRecord(record, event, ApproximateSize.of(record.key()) + ApproximateSize.of(record.value()));
+        PendingRecord entry = new PendingRecord(record, event, sizes.of(record.key()) + sizes.of(record.value()));
         if (tx == null || tx.xid() == null || split.containsKey(tx.xid())) {
             entry.owner = null;
             lone.add(entry);
