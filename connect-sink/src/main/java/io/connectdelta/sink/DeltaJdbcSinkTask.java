@@ -11,6 +11,7 @@ import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
 import io.connectdelta.sink.plan.TableNaming;
 import io.connectdelta.sink.transaction.ApplyUnit;
+import io.connectdelta.sink.transaction.TargetTransactions;
 import io.connectdelta.sink.transaction.TransactionBuffer;
 import io.connectdelta.sink.writer.JdbcWriter;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Buffers records, turns them into a plan and hands it to the writer; commits offsets only for records that are
@@ -50,7 +52,9 @@ import java.util.concurrent.Future;
  * Plain mode writes what each put() brings, batch.size records per target transaction. Transaction mode
  * (transaction.aware) holds data events in a {@link TransactionBuffer} until their source transaction is whole,
  * then writes whole source transactions, in commit order, several to a target transaction at most batch.size
- * events (a larger one goes alone). Both end in {@link #apply}.
+ * events (a larger one goes alone). Both end in {@link #apply}. While another put already waits for the writer,
+ * a put leaves its last, smaller-than-batch.size part for that one: target transactions grow when the writer is
+ * the bottleneck, and nothing waits once the writer catches up.
  */
 public class DeltaJdbcSinkTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(DeltaJdbcSinkTask.class);
@@ -68,6 +72,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private List<SinkRecord> buffer = new ArrayList<>();
     /** Transaction mode only: data events and markers held until their source transaction is whole. */
     private TransactionBuffer transactions;
+    /** Transaction mode only: groups ready source transactions into target transactions. */
+    private TargetTransactions targetTransactions;
     private ExecutorService writerThread;
     /** The puts handed to the writer and not yet written, oldest first. */
     private final Deque<Future<?>> inFlight = new ArrayDeque<>();
@@ -76,6 +82,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
      * record would pass the failed records.
      */
     private volatile boolean writeFailed;
+    /** Puts handed to the writer that it has not started on yet. */
+    private final AtomicInteger queuedPuts = new AtomicInteger();
     private String transactionTopic;
     /**
      * Transaction mode: END markers may run ahead of their data events (a consumer hands out one partition's fetched
@@ -119,6 +127,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
                     config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+            targetTransactions = new TargetTransactions(config.batchSize());
         }
         LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
                         + "transaction.aware={}", taskId, config.connectorName(), config.connectionUrl(), dialect.name(),
@@ -163,6 +172,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         if (transactions != null && !partitions.isEmpty()) {
             // Held events are read again from the offsets the target recorded, once the partitions are open again.
             transactions.clear();
+            targetTransactions.clear();
             transactionsAhead = 0;
             metrics.recordBuffered(0, 0);
         }
@@ -185,6 +195,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         awaitWriter(PUTS_IN_FLIGHT - 1);
         throttleTransactionTopic();
         // The worker hands every put its own list, so the writer thread may keep it.
+        queuedPuts.incrementAndGet();
         inFlight.addLast(writerThread.submit(() -> process(records)));
     }
 
@@ -247,6 +258,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     /** On the writer thread: skips what was applied before, then writes (plain) or holds (transaction mode). */
     private void process(Collection<SinkRecord> records) {
+        queuedPuts.decrementAndGet();
         if (writeFailed) {
             return;
         }
@@ -276,10 +288,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
             }
         }
         // Write now, not in preCommit: the worker only logs exceptions from preCommit, while one from put (the next
-        // put, which hands it on from this thread) fails the task as it must.
+        // put, which hands it on from this thread) fails the task as it must. A put already queued writes the rest.
+        boolean nextPutQueued = queuedPuts.get() > 0;
         if (transactions != null) {
-            writeReadyTransactions();
-        } else {
+            writeReadyTransactions(nextPutQueued);
+        } else if (!nextPutQueued) {
             writeBuffer();
         }
     }
@@ -311,21 +324,13 @@ public class DeltaJdbcSinkTask extends SinkTask {
     }
 
     /**
-     * Writes every whole source transaction now ready, in commit order: as many as fit in batch.size events share
-     * one target transaction, and one larger than that goes alone, never split.
+     * Writes every whole source transaction now ready, in commit order, grouped into target transactions
+     * ({@link TargetTransactions}); with {@code holdPartial} a last group smaller than batch.size waits for the next
+     * call.
      */
-    private void writeReadyTransactions() {
-        List<ApplyUnit> ready = transactions.drainReady();
-        int start = 0;
-        while (start < ready.size()) {
-            int end = start;
-            int events = 0;
-            do {
-                events += ready.get(end).events().size();
-                end++;
-            } while (end < ready.size() && events + ready.get(end).events().size() <= config.batchSize());
-            List<ApplyUnit> group = ready.subList(start, end);
-            List<ChangeEvent> planned = new ArrayList<>(events);
+    private void writeReadyTransactions(boolean holdPartial) {
+        for (List<ApplyUnit> group : targetTransactions.group(transactions.drainReady(), holdPartial)) {
+            List<ChangeEvent> planned = new ArrayList<>();
             List<SinkRecord> consumed = new ArrayList<>();
             for (ApplyUnit unit : group) {
                 planned.addAll(unit.events());
@@ -345,7 +350,6 @@ public class DeltaJdbcSinkTask extends SinkTask {
                     : (int) group.stream().filter(ApplyUnit::isTransaction).mapToLong(u -> u.events().size()).sum(), latency);
             LOG.debug("Applied {} source transaction(s) and {} other event(s) in one target transaction",
                     sourceTransactions, group.size() - sourceTransactions);
-            start = end;
         }
         metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
         transactionsAhead = transactions.endedTransactions();
