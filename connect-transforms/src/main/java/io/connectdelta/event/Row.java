@@ -194,21 +194,12 @@ public final class Row {
         Object[] selected = new Object[values.length];
         Arrays.fill(selected, ABSENT);
         int count = 0;
-        if (names.size() < size) {
-            // Few names (a key, the changed fields): look each one up rather than test every field.
-            for (String name : names) {
-                int position = layout.position(name);
-                if (position >= 0 && values[position] != ABSENT && selected[position] == ABSENT) {
-                    selected[position] = values[position];
-                    count++;
-                }
-            }
-        } else {
-            for (int position = 0; position < values.length; position++) {
-                if (values[position] != ABSENT && names.contains(name(position))) {
-                    selected[position] = values[position];
-                    count++;
-                }
+        // Each name looked up, so that a list of names (a key, the changed fields) costs no contains() per field.
+        for (String name : names) {
+            int position = layout.position(name);
+            if (position >= 0 && values[position] != ABSENT && selected[position] == ABSENT) {
+                selected[position] = values[position];
+                count++;
             }
         }
         return new Row(schema, layout, selected, count);

@@ -188,9 +188,13 @@ final class EventSchemas {
         return schema.isOptional() ? schema : rebuild(schema, true, schema.parameters());
     }
 
-    /** A struct of {@code schema} holding the fields of {@code struct} by name (a shallow copy). */
+    /**
+     * A struct of {@code schema} holding the fields of {@code struct} by name (a shallow copy); the struct itself
+     * when it has that very schema instance.
+     */
     static Struct convert(Struct struct, Schema schema) {
-        if (struct == null || struct.schema().equals(schema)) {
+        // Identity, not equals: a deep comparison of the schemas costs more than the copy it could spare.
+        if (struct == null || struct.schema() == schema) {
             return struct;
         }
         Struct copy = new Struct(schema);

@@ -189,8 +189,14 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         if (event.op() == Op.DELETE) {
             return key;
         }
-        Set<String> carried = new HashSet<>(event.changedFields());
+        List<String> changed = event.changedFields();
+        if (changed.size() == event.after().size()) {
+            // Every field changed (an insert, an update without a before image): the whole row.
+            return event.after();
+        }
+        List<String> carried = new ArrayList<>(key.size() + changed.size());
         carried.addAll(key.fieldNames());
+        carried.addAll(changed);
         return event.after().select(carried);
     }
 
