@@ -147,11 +147,7 @@ class ManyRowPartialUpdatesTest {
         String table = "types_" + kind;
         TestDeltaEncoder e = new TestDeltaEncoder(table, table, SinkTypesAndSchemaTest.KEY, SinkTypesAndSchemaTest.TYPES);
         try (TaskHarness task = task(db, table, Map.of("schema.evolution", "basic"))) {
-            List<SinkRecord> inserts = new ArrayList<>();
-            for (int id = 1; id <= 6; id++) {
-                inserts.add(e.full("c", null, id <= 3 ? e.row("id", id) : SinkTypesAndSchemaTest.everyType(e, id)));
-            }
-            task.putAndCommit(inserts);
+            insertTypeRows(task, e, 6);
             List<SinkRecord> updates = new ArrayList<>();
             for (int id = 1; id <= 6; id++) {
                 Struct values = SinkTypesAndSchemaTest.everyType(e, id);
@@ -165,18 +161,33 @@ class ManyRowPartialUpdatesTest {
             }
             task.putAndCommit(updates);
         }
+        assertTypeRows(db, table, 6, id -> id <= 3, java.util.Set.of("id"));
+    }
+
+    /** Inserts rows 1..{@code rows}: the first three with their key only, the others with every type. */
+    private static void insertTypeRows(TaskHarness task, TestDeltaEncoder e, int rows) {
+        List<SinkRecord> inserts = new ArrayList<>();
+        for (int id = 1; id <= rows; id++) {
+            inserts.add(e.full("c", null, id <= 3 ? e.row("id", id) : SinkTypesAndSchemaTest.everyType(e, id)));
+        }
+        task.putAndCommit(inserts);
+    }
+
+    /** Rows 1..{@code rows} hold every type where {@code everyType} says so, else NULL in all but {@code kept}. */
+    private static void assertTypeRows(TestDatabase db, String table, int rows, java.util.function.IntPredicate everyType,
+                                       java.util.Set<String> kept) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
-            for (int id = 1; id <= 6; id++) {
+            for (int id = 1; id <= rows; id++) {
                 assertTrue(rs.next());
                 assertEquals(id, rs.getInt("id"));
-                if (id <= 3) {
+                if (everyType.test(id)) {
                     SinkTypesAndSchemaTest.assertEveryType(db, rs);
-                } else {
-                    for (Field field : SinkTypesAndSchemaTest.TYPES.fields()) {
-                        if (!field.name().equals("id")) {
-                            assertNull(rs.getObject(field.name()), field.name() + " of row " + id);
-                        }
+                    continue;
+                }
+                for (Field field : SinkTypesAndSchemaTest.TYPES.fields()) {
+                    if (!kept.contains(field.name())) {
+                        assertNull(rs.getObject(field.name()), field.name() + " of row " + id);
                     }
                 }
             }
@@ -260,9 +271,9 @@ class ManyRowPartialUpdatesTest {
 
     /**
      * Every type the sink maps to a column that takes arrays: set in three rows (one rare column set), set to NULL
-     * but for i8, which they leave as it is, in three others (another). Row 7 writes a json column, which cannot take an array: on PostgreSQL the
-     * six rows go in one UPDATE from arrays and row 7 alone, on MariaDB all seven in one flagged statement. The json,
-     * array and struct columns of rows 1-6 follow in a second write.
+     * but for i8, which they leave as it is, in three others (another). Row 7 writes a json column, which cannot
+     * take an array: on PostgreSQL the six rows go in one UPDATE from arrays and row 7 alone, on MariaDB all seven
+     * in one flagged statement. The json, array and struct columns of rows 1-6 follow in a second write.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dbs")
@@ -271,11 +282,7 @@ class ManyRowPartialUpdatesTest {
         String table = "plain_types_" + kind;
         TestDeltaEncoder e = new TestDeltaEncoder(table, table, SinkTypesAndSchemaTest.KEY, SinkTypesAndSchemaTest.TYPES);
         try (TaskHarness task = task(db, table, Map.of("schema.evolution", "basic"))) {
-            List<SinkRecord> inserts = new ArrayList<>();
-            for (int id = 1; id <= 7; id++) {
-                inserts.add(e.full("c", null, id <= 3 ? e.row("id", id) : SinkTypesAndSchemaTest.everyType(e, id)));
-            }
-            task.putAndCommit(inserts);
+            insertTypeRows(task, e, 7);
             List<SinkRecord> plain = new ArrayList<>();
             List<SinkRecord> others = new ArrayList<>();
             for (int id = 1; id <= 6; id++) {
@@ -297,23 +304,9 @@ class ManyRowPartialUpdatesTest {
             assertEquals(batches + (db.isPostgres() ? 2 : 1), task.task().metrics().getBatchesExecuted());
             task.putAndCommit(others);
         }
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
-            for (int id = 1; id <= 7; id++) {
-                assertTrue(rs.next());
-                assertEquals(id, rs.getInt("id"));
-                if (id <= 3 || id == 7) {
-                    SinkTypesAndSchemaTest.assertEveryType(db, rs);
-                    continue;
-                }
-                assertEquals(-5, rs.getInt("i8"));
-                for (Field field : SinkTypesAndSchemaTest.TYPES.fields()) {
-                    if (!field.name().equals("id") && !field.name().equals("i8")) {
-                        assertNull(rs.getObject(field.name()), field.name() + " of row " + id);
-                    }
-                }
-            }
-        }
+        assertTypeRows(db, table, 7, id -> id <= 3 || id == 7, java.util.Set.of("id", "i8"));
+        assertEquals(-5, ((Number) TaskHarness.query(db, "SELECT i8 FROM " + table + " WHERE id = 5").get(0).get("i8"))
+                .intValue(), "left as it was");
     }
 
     /**

@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the plain partial updates of a round into {@link ArrayUpdate}s of many rows each (dialects that have them).
+ * Turns plain partial updates of one round into {@link ArrayUpdate}s of many rows each (dialects that have them).
  * The rows of a round are different rows (the planner puts the statements of one key in different rounds), which
- * an UPDATE ... FROM needs. A row stays with its one-row UPDATE when a key column or a written column cannot go
- * through an array (json, arrays, enums and other types), or when one of its values might not arrive the same way.
+ * an UPDATE ... FROM needs: a target row joined twice would be updated once. A row is left to the one-row UPDATEs
+ * when a key column or a written column cannot go through an array (json, arrays, enums and other types), or when
+ * one of its values might not arrive the same way.
  */
 final class ArrayUpdates {
     private final Dialect dialect;
@@ -37,8 +38,8 @@ final class ArrayUpdates {
     }
 
     /**
-     * The array UPDATEs, of at most {@code maxRows} rows each, of the statements of {@code round} that can take
-     * one; the others are added to {@code rest}.
+     * The array UPDATEs, of at most {@code maxRows} rows each, of those of {@code round} that can take one; the
+     * others are added to {@code rest}.
      */
     List<ArrayUpdateChunk> take(TableInfo table, List<SqlStatement> round, int maxRows, List<SqlStatement> rest) {
         Map<List<String>, List<Elements>> byKeyColumns = new LinkedHashMap<>();
