@@ -50,6 +50,14 @@ public interface Dialect {
      */
     String upsertClause(List<String> quotedKeys, List<String> quotedColumns);
 
+    /**
+     * The UPDATE of many rows from arrays, or null: then plain partial updates go as one-row UPDATEs in JDBC
+     * batches.
+     */
+    default ArrayUpdate arrayUpdate() {
+        return null;
+    }
+
     /** A statement emptying the table inside the current transaction. */
     String truncate(String quotedTable);
 

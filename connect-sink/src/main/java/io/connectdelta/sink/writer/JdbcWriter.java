@@ -52,6 +52,8 @@ public final class JdbcWriter implements AutoCloseable {
     private final StatementFactory statements;
     private final TableCatalog catalog;
     private final OffsetStore offsets;
+    /** Null where the dialect has no UPDATE of many rows from arrays. */
+    private final ArrayUpdates arrayUpdates;
     private Connection connection;
 
     public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics) {
@@ -61,6 +63,7 @@ public final class JdbcWriter implements AutoCloseable {
         this.statements = new StatementFactory(dialect);
         this.catalog = new TableCatalog(dialect, config.schemaEvolution());
         this.offsets = new OffsetStore(dialect, config.offsetsTableName(), config.connectorName());
+        this.arrayUpdates = dialect.arrayUpdate() == null ? null : new ArrayUpdates(dialect, statements);
     }
 
     public Dialect dialect() {
@@ -212,64 +215,104 @@ public final class JdbcWriter implements AutoCloseable {
         missing.forEach(w -> metrics.recordMissingRowInserted());
     }
 
-    /** Runs statements grouped by SQL in JDBC batches; returns the UPDATEs that found no row. */
+    /**
+     * Runs statements grouped by SQL in JDBC batches, but plain partial updates of rare column sets in UPDATEs of
+     * many rows from arrays where the dialect has them, else in one flagged statement; returns the UPDATEs that
+     * found no row.
+     */
     private List<RowWrite> execute(Connection c, TableInfo table, List<SqlStatement> round) throws SQLException {
         Map<String, List<SqlStatement>> groups = new LinkedHashMap<>();
         for (SqlStatement statement : round) {
             groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
         }
-        shareStatementAmongRareColumnSets(table, groups);
         List<RowWrite> missing = new ArrayList<>();
+        List<SqlStatement> rare = takeRareColumnSets(groups);
+        if (arrayUpdates != null) {
+            List<SqlStatement> left = new ArrayList<>();
+            for (ArrayUpdateChunk chunk : arrayUpdates.take(table, rare, config.batchSize(), left)) {
+                missing.addAll(chunk.execute(c, dialect));
+                recordExecuted(table, chunk.writes());
+            }
+            rare = left;
+        }
+        shareStatementAmongRareColumnSets(table, rare, groups);
         int batchSize = config.batchSize();
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
             try (PreparedStatement prepared = c.prepareStatement(group.getKey())) {
                 List<SqlStatement> members = group.getValue();
                 for (int from = 0; from < members.size(); from += batchSize) {
                     List<SqlStatement> batch = members.subList(from, Math.min(members.size(), from + batchSize));
-                    for (SqlStatement statement : batch) {
-                        List<Object> params = statement.params();
-                        for (int i = 0; i < params.size(); i++) {
-                            dialect.bind(c, prepared, i + 1, params.get(i));
-                        }
-                        prepared.addBatch();
-                    }
-                    int[] counts = prepared.executeBatch();
-                    metrics.recordBatch();
-                    for (int i = 0; i < batch.size(); i++) {
-                        RowWrite write = batch.get(i).write();
-                        int written = write.columns().size();
-                        metrics.recordStatement(written, table.columns().size() - written
-                                - (write.key() == null ? 0 : write.key().size()));
-                        if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
-                            missing.add(write);
-                        }
-                    }
+                    missing.addAll(executeBatch(c, prepared, batch));
+                    List<RowWrite> writes = new ArrayList<>(batch.size());
+                    batch.forEach(statement -> writes.add(statement.write()));
+                    recordExecuted(table, writes);
                 }
             }
         }
         return missing;
     }
 
-    /**
-     * Partial updates over a column set that few rows share would go nearly one per round trip: those rows share one
-     * statement with per-column "is set" flags instead (see docs/sink.md, Batching).
-     */
-    private void shareStatementAmongRareColumnSets(TableInfo table, Map<String, List<SqlStatement>> groups) {
-        List<RowWrite> rare = new ArrayList<>();
-        List<String> rareSql = new ArrayList<>();
-        for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
-            List<SqlStatement> members = group.getValue();
-            // By the statement, not the write: the INSERTs of updates that found no row must stay INSERTs.
-            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(SqlStatement::plainUpdate)) {
-                rareSql.add(group.getKey());
-                members.forEach(m -> rare.add(m.write()));
+    /** Runs one JDBC batch of statements of the same SQL; returns the UPDATEs whose update count was 0. */
+    private List<RowWrite> executeBatch(Connection c, PreparedStatement prepared, List<SqlStatement> batch)
+            throws SQLException {
+        for (SqlStatement statement : batch) {
+            List<Object> params = statement.params();
+            for (int i = 0; i < params.size(); i++) {
+                dialect.bind(c, prepared, i + 1, params.get(i));
+            }
+            prepared.addBatch();
+        }
+        int[] counts = prepared.executeBatch();
+        List<RowWrite> missing = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            RowWrite write = batch.get(i).write();
+            if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
+                missing.add(write);
             }
         }
-        if (rareSql.size() < 2) {
-            return;
+        return missing;
+    }
+
+    /** One round trip, and a statement per row (the metrics count rows' statements, however they were sent). */
+    private void recordExecuted(TableInfo table, List<RowWrite> writes) {
+        metrics.recordBatch();
+        for (RowWrite write : writes) {
+            int written = write.columns().size();
+            metrics.recordStatement(written, table.columns().size() - written
+                    - (write.key() == null ? 0 : write.key().size()));
         }
-        rareSql.forEach(groups::remove);
-        for (SqlStatement statement : statements.flaggedUpdates(table, rare)) {
+    }
+
+    /**
+     * Removes and returns the plain UPDATEs of column sets that few rows share: in JDBC batches of their own SQL they
+     * would go nearly one per round trip (see docs/sink.md, Batching).
+     */
+    private static List<SqlStatement> takeRareColumnSets(Map<String, List<SqlStatement>> groups) {
+        List<SqlStatement> rare = new ArrayList<>();
+        groups.values().removeIf(members -> {
+            // By the statement, not the write: the INSERTs of updates that found no row must stay INSERTs.
+            if (members.size() < RARE_GROUP_SIZE && members.stream().allMatch(SqlStatement::plainUpdate)) {
+                rare.addAll(members);
+                return true;
+            }
+            return false;
+        });
+        return rare;
+    }
+
+    /**
+     * Rare column sets share one statement with per-column "is set" flags; a single one keeps its own SQL.
+     * Adds the statements to {@code groups}.
+     */
+    private void shareStatementAmongRareColumnSets(TableInfo table, List<SqlStatement> rare,
+                                                   Map<String, List<SqlStatement>> groups) {
+        List<SqlStatement> shared = rare;
+        if (rare.stream().map(SqlStatement::sql).distinct().count() > 1) {
+            List<RowWrite> writes = new ArrayList<>(rare.size());
+            rare.forEach(statement -> writes.add(statement.write()));
+            shared = statements.flaggedUpdates(table, writes);
+        }
+        for (SqlStatement statement : shared) {
             groups.computeIfAbsent(statement.sql(), k -> new ArrayList<>()).add(statement);
         }
     }

@@ -269,7 +269,8 @@ final class StatementFactory {
         }
     }
 
-    private Object bindable(Value value, ColumnInfo info) {
+    /** The value as this dialect binds it for the column. */
+    Object bindable(Value value, ColumnInfo info) {
         return dialect.adapt(ValueConverter.toJdbc(value, info), info);
     }
 

@@ -1,5 +1,6 @@
 package io.connectdelta.sink.dialect.postgres;
 
+import io.connectdelta.sink.dialect.ArrayUpdate;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.SqlArray;
@@ -11,8 +12,12 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 
-/** PostgreSQL: ON CONFLICT upserts, jsonb_set / #- / array_append, native arrays, TRUNCATE in transactions. */
+/**
+ * PostgreSQL: ON CONFLICT upserts, UPDATEs of many rows from arrays, jsonb_set / #- / array_append, native arrays,
+ * TRUNCATE in transactions.
+ */
 public final class PostgresDialect implements Dialect {
+    private static final ArrayUpdate ARRAY_UPDATE = new PostgresArrayUpdate();
 
     @Override
     public String name() {
@@ -55,6 +60,11 @@ public final class PostgresDialect implements Dialect {
             sql.append(i == 0 ? "" : ", ").append(column).append(" = EXCLUDED.").append(column);
         }
         return sql.toString();
+    }
+
+    @Override
+    public ArrayUpdate arrayUpdate() {
+        return ARRAY_UPDATE;
     }
 
     @Override
