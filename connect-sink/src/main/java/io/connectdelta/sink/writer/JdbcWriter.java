@@ -54,9 +54,22 @@ public final class JdbcWriter implements AutoCloseable {
     private final OffsetStore offsets;
     /** Null where the dialect has no UPDATE of many rows from arrays. */
     private final ArrayUpdates arrayUpdates;
+    private final ConnectionOpener opener;
     private Connection connection;
 
+    /** Opens a new connection to the target. */
+    @FunctionalInterface
+    interface ConnectionOpener {
+        Connection open() throws SQLException;
+    }
+
     public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics) {
+        this(config, dialect, metrics, () -> connect(config, dialect));
+    }
+
+    /** With connections from {@code opener} (tests put faults between the writer and a real database). */
+    JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics, ConnectionOpener opener) {
+        this.opener = opener;
         this.config = config;
         this.dialect = dialect;
         this.metrics = metrics;
@@ -87,7 +100,7 @@ public final class JdbcWriter implements AutoCloseable {
         // which closes it, and the retry reconnects here.
         if (connection == null || connection.isClosed()) {
             closeConnection();
-            connection = connect(config, dialect);
+            connection = opener.open();
             connection.setAutoCommit(false);
         }
         return connection;
@@ -95,7 +108,7 @@ public final class JdbcWriter implements AutoCloseable {
 
     /** The next offsets recorded for these partitions (exactly-once mode); creates the offsets table if missing. */
     public Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
-        return withRetries("read the offsets table", c -> {
+        return withRetries("read the offsets table", (c, attempt) -> {
             c.setAutoCommit(true);
             try {
                 offsets.createIfMissing(c);
@@ -112,7 +125,14 @@ public final class JdbcWriter implements AutoCloseable {
      * to the handler (which may throw to abort everything).
      */
     public void write(List<FlushPlan> units, Map<TopicPartition, Long> nextOffsets, FailureHandler handler) {
-        withRetries("write " + units.size() + " plan(s)", c -> {
+        withRetries("write " + units.size() + " plan(s)", (c, attempt) -> {
+            if (attempt > 0 && config.exactlyOnce() && alreadyRecorded(c, nextOffsets)) {
+                // The failure hit after the commit (a connection lost while the commit was acknowledged): the
+                // offsets say this write is in, and applying it again would apply it twice.
+                c.rollback();
+                LOG.info("A write that failed after its commit was applied: the target records offsets {}", nextOffsets);
+                return null;
+            }
             long start = System.nanoTime();
             Map<FlushPlan, Map<String, TableInfo>> tables = new IdentityHashMap<>();
             List<Integer> failedEarly = new ArrayList<>();
@@ -317,16 +337,32 @@ public final class JdbcWriter implements AutoCloseable {
         }
     }
 
+    /** True when the target already records every partition at or past {@code nextOffsets}. */
+    private boolean alreadyRecorded(Connection c, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+        if (nextOffsets.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, Long> recorded = offsets.read(c, nextOffsets.keySet());
+        for (Map.Entry<TopicPartition, Long> next : nextOffsets.entrySet()) {
+            Long at = recorded.get(next.getKey());
+            if (at == null || at < next.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @FunctionalInterface
     private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        /** One attempt; {@code attempt} is 0 for the first, 1 for the first retry, and so on. */
+        T run(Connection connection, int attempt) throws SQLException;
     }
 
     private <T> T withRetries(String what, Work<T> work) {
         int attempt = 0;
         while (true) {
             try {
-                return work.run(connection());
+                return work.run(connection(), attempt);
             } catch (SQLException e) {
                 rollbackQuietly();
                 if (dialect.isTransient(e) && attempt < config.maxRetries()) {
