@@ -35,7 +35,7 @@ import java.util.Map;
  *   <li>event size on the topic for full, delta, JSON Patch and id-only events;</li>
  *   <li>transform cost (JMH) against Debezium's ExtractNewRecordState.</li>
  * </ol>
- * System properties: bench.events (200000), bench.runs (3), bench.warmup.events (100000), bench.toast.rows (1000),
+ * System properties: bench.events (200000), bench.runs (5), bench.warmup.events (100000), bench.toast.rows (1000),
  * bench.toast.updates (2000), bench.jmh (true), bench.out (docs).
  */
 public final class BenchmarkMain {
@@ -46,7 +46,7 @@ public final class BenchmarkMain {
     static final String DEBEZIUM_SINK = "io.debezium.connector.jdbc.JdbcSinkConnector";
 
     private final int events = Integer.getInteger("bench.events", 200_000);
-    private final int runs = Integer.getInteger("bench.runs", 3);
+    private final int runs = Integer.getInteger("bench.runs", 5);
     private final int warmupEvents = Integer.getInteger("bench.warmup.events", 100_000);
     private final int toastRows = Integer.getInteger("bench.toast.rows", 1000);
     private final int toastUpdates = Integer.getInteger("bench.toast.updates", 2000);
