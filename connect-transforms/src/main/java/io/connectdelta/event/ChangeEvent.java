@@ -26,6 +26,8 @@ public final class ChangeEvent {
     private Set<String> unavailableFields;
     private final Object source;
     private SourcePosition position;
+    private LogPosition logPosition;
+    private boolean logPositionRead;
     private final TransactionBlock transaction;
     private final Long tsMs;
     private List<String> changedFields;
@@ -130,6 +132,18 @@ public final class ChangeEvent {
             position = SourcePosition.of(source);
         }
         return position;
+    }
+
+    /**
+     * Where this change stands in its source's log, comparable with other changes of the same log; null when the
+     * event does not say (no source block, a snapshot, an unknown connector). See {@link LogPosition}.
+     */
+    public LogPosition logPosition() {
+        if (!logPositionRead) {
+            logPosition = LogPosition.ofSource(source);
+            logPositionRead = true;
+        }
+        return logPosition;
     }
 
     /** The Debezium transaction block, or null when the event has none. */

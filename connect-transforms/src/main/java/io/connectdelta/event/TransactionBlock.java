@@ -34,12 +34,33 @@ public record TransactionBlock(String id, long totalOrder, long dataCollectionOr
         return value instanceof Number ? ((Number) value).longValue() : 0L;
     }
 
-    /** The grouping part of a Debezium transaction id. */
+    /**
+     * The part of a Debezium transaction id that every event and marker of one transaction share. The id's form
+     * belongs to the connector that wrote it, and markers carry no source block, so it is read from the form:
+     * PostgreSQL's {@code <txId>:<LSN>} (digits on both sides; the LSN differs from event to event) groups by the
+     * txId; every other form (a MySQL GTID {@code <server uuid>:<sequence>}, a MariaDB GTID
+     * {@code <domain>-<server>-<sequence>}, a binlog file and position) names one transaction whole.
+     */
     public static String xidOf(String id) {
         if (id == null) {
             return null;
         }
-        int colon = id.indexOf(':');
+        int colon = postgresColon(id);
         return colon < 0 ? id : id.substring(0, colon);
+    }
+
+    /** Where the ':' of a PostgreSQL {@code <digits>:<digits>} id is, or -1 for any other form. */
+    static int postgresColon(String id) {
+        int colon = id.indexOf(':');
+        if (colon <= 0 || colon == id.length() - 1) {
+            return -1;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (i != colon && (c < '0' || c > '9')) {
+                return -1;
+            }
+        }
+        return colon;
     }
 }

@@ -7,8 +7,11 @@ import org.apache.kafka.connect.errors.DataException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A BEGIN or END event from Debezium's transaction topic ({@code <topic.prefix>.transaction}).
@@ -27,6 +30,36 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
     public String xid() {
         return TransactionBlock.xidOf(id);
     }
+
+    /**
+     * Where this marker stands in its source's log, from the id's form, or null where the form does not say:
+     * PostgreSQL's {@code <txId>:<LSN>} (the LSN of an END marker grows in commit order), a MySQL GTID
+     * {@code <server uuid>:<sequence>} (per server uuid) and a MariaDB GTID {@code <domain>-<server>-<sequence>}
+     * (per domain). Lets a sink tell an END marker that a source sends again after an unclean stop from a new one.
+     */
+    public LogPosition position() {
+        if (id == null) {
+            return null;
+        }
+        int colon = TransactionBlock.postgresColon(id);
+        if (colon > 0) {
+            return LogPosition.of("postgresql-" + status.name().toLowerCase(Locale.ROOT),
+                    Long.parseLong(id.substring(colon + 1)));
+        }
+        Matcher gtid = MYSQL_GTID.matcher(id);
+        if (gtid.matches()) {
+            return LogPosition.of("gtid:" + gtid.group(1).toLowerCase(Locale.ROOT), Long.parseLong(gtid.group(2)));
+        }
+        gtid = MARIADB_GTID.matcher(id);
+        if (gtid.matches()) {
+            return LogPosition.of("gtid:" + gtid.group(1), Long.parseLong(gtid.group(2)));
+        }
+        return null;
+    }
+
+    private static final Pattern MYSQL_GTID =
+            Pattern.compile("([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}):(\\d{1,18})");
+    private static final Pattern MARIADB_GTID = Pattern.compile("(\\d{1,10})-\\d{1,10}-(\\d{1,18})");
 
     /** The fields of Debezium's marker value (io.debezium.connector.common.TransactionMetadataValue). */
     private static final Set<String> FIELDS = Set.of("status", "id", "event_count", "data_collections", "ts_ms");
