@@ -1,5 +1,6 @@
 package io.connectdelta.sink.e2e;
 
+import io.connectdelta.sink.support.Items;
 import io.connectdelta.testing.TestDatabase;
 
 import java.sql.Connection;
@@ -32,6 +33,48 @@ final class Bank {
 
     /** A ledger check result: whether the snapshot was complete and consistent, and how many transfers it held. */
     record LedgerCheck(boolean complete, boolean consistent, int transfers, String problem) {
+    }
+
+    /** An account with its history columns ({@link #addHistoryColumns}). */
+    record Account(long balance, long version, List<Object> entries) {
+    }
+
+    /**
+     * Adds the history columns to {@code accounts}: {@code version}, which every update of the account increments
+     * (a row that goes back in time shows a lower version), and {@code entries}, the ids of the transfers that
+     * touched the account, in order: an array only appends change (one applied twice shows its id twice). A
+     * PostgreSQL INT[], a MariaDB JSON array.
+     */
+    static void addHistoryColumns(TestDatabase db) {
+        db.execute("ALTER TABLE accounts ADD COLUMN version BIGINT NOT NULL DEFAULT 0, ADD COLUMN entries "
+                + (db.isPostgres() ? "INT[] NOT NULL DEFAULT '{}'" : "JSON NOT NULL DEFAULT '[]'"));
+    }
+
+    /** The accounts with their history columns, by id. */
+    static Map<Integer, Account> accounts(TestDatabase db) {
+        Map<Integer, Account> accounts = new TreeMap<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, balance, version, entries FROM accounts")) {
+            while (rs.next()) {
+                accounts.put(rs.getInt(1), new Account(rs.getLong(2), rs.getLong(3), Items.list(rs.getObject(4))));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the accounts of " + db + ": " + e.getMessage(), e);
+        }
+        return accounts;
+    }
+
+    /** The version of each account, read in the current transaction of {@code c}, which is then committed. */
+    static Map<Integer, Long> versions(Connection c) throws SQLException {
+        Map<Integer, Long> versions = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, version FROM accounts")) {
+            while (rs.next()) {
+                versions.put(rs.getInt(1), rs.getLong(2));
+            }
+        } finally {
+            c.commit();
+        }
+        return versions;
     }
 
     /** Creates the source tables and the opening accounts (before the source connector starts: snapshot events). */

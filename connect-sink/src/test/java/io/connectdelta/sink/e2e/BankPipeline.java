@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -47,25 +48,43 @@ final class BankPipeline implements AutoCloseable {
      * {@code partitions} partitions, and waits until it streams.
      */
     static BankPipeline start(String name, int workers, Map<String, String> workerProps, int partitions) {
-        TestDatabase source = TestDatabases.postgres().createDatabase(name + "_source");
-        Bank.createSource(source);
-        ConnectCluster connect = ConnectCluster.start(workers, workerProps);
-        String sourceName = name + "-source-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffL, 36);
-        BankPipeline pipeline = new BankPipeline(connect, source, sourceName, name);
-        Map<String, String> config = new LinkedHashMap<>(DebeziumPostgres.connectorConfig(source, sourceName, name,
-                "public.accounts,public.transfers"));
-        config.put("snapshot.mode", "initial");
-        config.put("provide.transaction.metadata", "true");
-        config.put("topic.creation.default.partitions", String.valueOf(partitions));
+        BankPipeline pipeline = withoutSource(name, workers, workerProps);
         try {
-            connect.putConnector(sourceName, config);
-            connect.awaitRunning(sourceName, 1, TIMEOUT);
-            DebeziumPostgres.awaitStreaming(source, sourceName, TIMEOUT);
+            pipeline.connect.putConnector(pipeline.sourceName, pipeline.sourceConfig(partitions));
+            pipeline.connect.awaitRunning(pipeline.sourceName, 1, TIMEOUT);
+            DebeziumPostgres.awaitStreaming(pipeline.source, pipeline.sourceName, TIMEOUT);
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
         }
         return pipeline;
+    }
+
+    /**
+     * Creates the source bank and starts {@code workers} Connect workers for the sinks; the Debezium connector
+     * ({@link #sourceConfig}) runs elsewhere. {@link #close} still drops its replication slot and publication.
+     */
+    static BankPipeline withoutSource(String name, int workers, Map<String, String> workerProps) {
+        TestDatabase source = TestDatabases.postgres().createDatabase(name + "_source");
+        Bank.createSource(source);
+        ConnectCluster connect = ConnectCluster.start(workers, workerProps);
+        String sourceName = name + "-source-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffL, 36);
+        return new BankPipeline(connect, source, sourceName, name);
+    }
+
+    /** The Debezium connector's name. */
+    String sourceName() {
+        return sourceName;
+    }
+
+    /** The Debezium connector's config: initial snapshot, transaction metadata, topics of {@code partitions}. */
+    Map<String, String> sourceConfig(int partitions) {
+        Map<String, String> config = new LinkedHashMap<>(DebeziumPostgres.connectorConfig(source, sourceName, prefix,
+                "public.accounts,public.transfers"));
+        config.put("snapshot.mode", "initial");
+        config.put("provide.transaction.metadata", "true");
+        config.put("topic.creation.default.partitions", String.valueOf(partitions));
+        return config;
     }
 
     String accountsTopic() {
@@ -179,11 +198,17 @@ final class BankPipeline implements AutoCloseable {
      * unless {@code restartFailed}, in which case failed tasks are restarted through the REST API.
      */
     void awaitEqualToSource(TestDatabase target, String sink, boolean restartFailed) {
+        awaitEqualToSource(target, sink, restartFailed, Bank::snapshot);
+    }
+
+    /** As {@link #awaitEqualToSource(TestDatabase, String, boolean)}, comparing what {@code contents} reads. */
+    void awaitEqualToSource(TestDatabase target, String sink, boolean restartFailed,
+                            Function<TestDatabase, ?> contents) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        Bank.Snapshot expected = Bank.snapshot(source);
-        Bank.Snapshot actual = null;
+        Object expected = contents.apply(source);
+        Object actual = null;
         while (System.nanoTime() < deadline) {
-            actual = Bank.snapshot(target);
+            actual = contents.apply(target);
             if (actual.equals(expected)) {
                 return;
             }

@@ -19,10 +19,24 @@ import java.util.concurrent.TimeUnit;
 final class TransferWorkload {
     private final TestDatabase source;
     private final Random random;
+    private final boolean history;
 
     TransferWorkload(TestDatabase source, long seed) {
+        this(source, seed, false);
+    }
+
+    private TransferWorkload(TestDatabase source, long seed, boolean history) {
         this.source = source;
         this.random = new Random(seed);
+        this.history = history;
+    }
+
+    /**
+     * Transfers that also keep the accounts' history columns ({@link Bank#addHistoryColumns}): each account update
+     * increments {@code version} and appends the transfer's id to {@code entries}.
+     */
+    static TransferWorkload withHistory(TestDatabase source, long seed) {
+        return new TransferWorkload(source, seed, true);
     }
 
     /** Runs {@code count} transfers, pausing {@code pause} after each; the future completes after the last commit. */
@@ -51,18 +65,17 @@ final class TransferWorkload {
                 }
             }
             c.setAutoCommit(false);
-            try (PreparedStatement move = c.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?");
+            try (PreparedStatement move = c.prepareStatement(history
+                    ? "UPDATE accounts SET balance = balance + ?, version = version + 1, "
+                            + "entries = array_append(entries, ?) WHERE id = ?"
+                    : "UPDATE accounts SET balance = balance + ? WHERE id = ?");
                  PreparedStatement log = c.prepareStatement("INSERT INTO transfers VALUES (?, ?, ?, ?)")) {
                 for (int i = 0; i < count; i++) {
                     int from = 1 + random.nextInt(Bank.ACCOUNTS);
                     int to = 1 + (from + random.nextInt(Bank.ACCOUNTS - 1)) % Bank.ACCOUNTS;
                     long amount = 1 + random.nextInt(100);
-                    move.setLong(1, -amount);
-                    move.setInt(2, from);
-                    move.executeUpdate();
-                    move.setLong(1, amount);
-                    move.setInt(2, to);
-                    move.executeUpdate();
+                    move(move, -amount, from, nextId);
+                    move(move, amount, to, nextId);
                     log.setInt(1, nextId++);
                     log.setInt(2, from);
                     log.setInt(3, to);
@@ -75,5 +88,15 @@ final class TransferWorkload {
                 }
             }
         }
+    }
+
+    private void move(PreparedStatement move, long amount, int account, int transfer) throws SQLException {
+        int parameter = 1;
+        move.setLong(parameter++, amount);
+        if (history) {
+            move.setInt(parameter++, transfer);
+        }
+        move.setInt(parameter, account);
+        move.executeUpdate();
     }
 }
