@@ -8,6 +8,9 @@ import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.RegexRouter;
@@ -18,8 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * values that do not fit their column are bad records, never a crash loop.
  */
 class SourcePositionExactlyOnceTest {
+    static final AtomicInteger TIMES = new AtomicInteger();
     static DatabasePair databases;
 
     @BeforeAll
@@ -170,7 +177,7 @@ class SourcePositionExactlyOnceTest {
                 }
                 zombie.task().put(new ArrayList<>(history.subList(2, 5)));
                 Thread.sleep(300);
-                Map<String, String> ownerConfig = new java.util.HashMap<>(config);
+                Map<String, String> ownerConfig = new HashMap<>(config);
                 ownerConfig.put(DeltaJdbcSinkTask.TASK_ID, "1");
                 try (TaskHarness owner = new TaskHarness(ownerConfig, table)) {
                     // The partition moved: the new owner resumes from what the target records.
@@ -232,5 +239,32 @@ class SourcePositionExactlyOnceTest {
             assertTrue(message.contains("column 'qty'"), message);
         }
         assertEquals(1, ((Number) Items.row(db, table, 1).get("qty")).intValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void anOutOfRangeTimeIsABadRecordUnderToleranceAndAnErrorNamingTheColumnWithout(String kind) {
+        TestDatabase db = databases.of(kind);
+        String table = "badtime_" + TIMES.incrementAndGet();
+        db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, at TIME)");
+        Schema row = SchemaBuilder.struct().name("times").field("id", Schema.INT32_SCHEMA)
+                .field("at", Time.builder().optional().build()).build();
+        TestDeltaEncoder e = new TestDeltaEncoder(table, table, Items.KEY, row);
+        SinkRecord insert = e.full("c", null, e.row("id", 1, "at", new Date(3_600_000L)));
+        // 25 hours after midnight: no time of day.
+        SinkRecord outOfRange = e.patch("u", e.row("id", 1), "[{\"op\":\"replace\",\"path\":\"/at\",\"value\":90000000}]");
+        Map<String, String> tolerant = TaskHarness.baseConfig(db, "badtime-" + table);
+        tolerant.put("errors.tolerance", "all");
+        try (TaskHarness task = new TaskHarness(tolerant, table)) {
+            task.putAndCommit(insert);
+            task.putAndCommit(outOfRange);
+            assertEquals(List.of(outOfRange), task.reported());
+        }
+        Map<String, String> strict = TaskHarness.baseConfig(db, "badtime-strict-" + table);
+        try (TaskHarness task = new TaskHarness(strict, table)) {
+            ConnectException failure = assertThrows(ConnectException.class, () -> task.putAndCommit(outOfRange));
+            assertTrue(failure.getMessage().contains("offset 1") && failure.getMessage().contains("column 'at'"),
+                    failure.getMessage());
+        }
     }
 }
