@@ -149,7 +149,7 @@ class UncleanSourceStopEndToEndTest {
             LedgerReader reader = readers.get(name);
             AssertionError notCaughtUp = awaitEqualToSource(target, name);
             reader.close();
-            System.out.println("[e2e] " + name + ": " + reader);
+            System.out.println("[e2e] " + name + ": " + reader + "; " + skippedAndBuffered(name));
             Map<Integer, Bank.Account> accounts = Bank.accounts(target);
             assertAll(name,
                     () -> assertEquals(0, reader.versionsGoneBack(), "an account went back in time: " + reader),
@@ -163,7 +163,9 @@ class UncleanSourceStopEndToEndTest {
                         }
                     },
                     () -> assertEquals(expected, accounts, "the accounts equal the source's, row by row"),
-                    () -> assertTrue(reader.checks() >= 20, "the reader checked many times: " + reader));
+                    () -> assertTrue(reader.checks() >= 20, "the reader checked many times: " + reader),
+                    () -> assertTrue(metric(name, "RecordsSkippedAsResent") > 0,
+                            "the sink skipped changes as sent again: " + skippedAndBuffered(name)));
         }));
         assertAll(checks);
         targets.keySet().forEach(pipeline::deleteSink);
@@ -177,6 +179,16 @@ class UncleanSourceStopEndToEndTest {
         } catch (AssertionError e) {
             return e;
         }
+    }
+
+    private static long metric(String sink, String attribute) {
+        return ((Number) BankPipeline.metric(sink, 0, attribute)).longValue();
+    }
+
+    private static String skippedAndBuffered(String sink) {
+        return metric(sink, "RecordsSkippedAsResent") + " records skipped as sent again, "
+                + metric(sink, "EventsBuffered") + " events of " + metric(sink, "SourceTransactionsBuffered")
+                + " source transactions buffered";
     }
 
     /** What the sinks must have caught up with: every balance, transfer and account version. */
