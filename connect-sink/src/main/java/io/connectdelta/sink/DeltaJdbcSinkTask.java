@@ -10,6 +10,7 @@ import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
 import io.connectdelta.sink.plan.TableNaming;
+import io.connectdelta.sink.progress.Partitions;
 import io.connectdelta.sink.transaction.ApplyUnit;
 import io.connectdelta.sink.transaction.TargetTransactions;
 import io.connectdelta.sink.transaction.TransactionBuffer;
@@ -126,7 +127,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
         maxTransactionsAhead = Math.max(MIN_TRANSACTIONS_AHEAD, 2 * config.batchSize());
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
-                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow(),
+                    config.transactionIncompleteTimeoutMs(), config.transactionIncompletePolicy());
             targetTransactions = new TargetTransactions(config.batchSize());
         }
         LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
@@ -167,14 +169,19 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        if (transactions != null && !partitions.isEmpty()) {
+            // Whole transactions handed out by the buffer (some held back for group commit) are written first: the
+            // consumer's position in the partitions that stay is past them.
+            submit(List.of());
+        }
         awaitWriterQuietly();
         buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
         if (transactions != null && !partitions.isEmpty()) {
-            // Held events are read again from the offsets the target recorded, once the partitions are open again.
-            transactions.clear();
-            targetTransactions.clear();
-            transactionsAhead = 0;
-            metrics.recordBuffered(0, 0);
+            // What the revoked partitions brought is read again from the offsets the target recorded, once they are
+            // open again; what the others brought stays (a cooperative rebalance keeps them assigned).
+            transactions.forget(partitions);
+            transactionsAhead = transactions.endedTransactions();
+            metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
         }
         partitions.forEach(p -> {
             recordedNext.remove(p);
@@ -187,6 +194,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
+            if (transactions != null) {
+                // No records, but time passed: the buffer looks for a transaction stalled incomplete.
+                submit(records);
+            }
             // Nothing to decode meanwhile: wait for everything, so that a failed write fails this put.
             awaitWriter();
             throttleTransactionTopic();
@@ -194,7 +205,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         awaitWriter(PUTS_IN_FLIGHT - 1);
         throttleTransactionTopic();
-        // The worker hands every put its own list, so the writer thread may keep it.
+        submit(records);
+    }
+
+    /** Hands the records to the writer thread; the worker hands every put its own list, so the writer may keep it. */
+    private void submit(Collection<SinkRecord> records) {
         queuedPuts.incrementAndGet();
         inFlight.addLast(writerThread.submit(() -> process(records)));
     }
@@ -298,7 +313,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
     }
 
     private void holdForTransaction(SinkRecord record) {
-        if (record.topic().equals(transactionTopic)) {
+        if (Partitions.of(record).topic().equals(transactionTopic)) {
             TransactionMarker marker;
             try {
                 marker = TransactionMarker.read(record);
@@ -316,8 +331,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         } catch (DataException e) {
             badRecord(record, e);
             // Still counted in its transaction, so that the rest of the transaction is applied.
-            TransactionBlock tx = TransactionBlock.of(record.value());
-            transactions.addUnreadable(record, tx == null ? null : tx.xid());
+            transactions.addUnreadable(record, TransactionBlock.of(record.value()));
             return;
         }
         transactions.add(record, event);
@@ -344,6 +358,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 if (unit.isTransaction()) {
                     sourceTransactions++;
                     latency += now - unit.completedNanos();
+                    if (!unit.complete()) {
+                        metrics.recordIncompleteTransactionApplied();
+                    }
                 }
             }
             metrics.recordSourceTransactions(sourceTransactions, sourceTransactions == 0 ? 0
@@ -362,7 +379,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private static Map<TopicPartition, Long> nextOffsets(List<SinkRecord> records) {
         Map<TopicPartition, Long> next = new HashMap<>();
         for (SinkRecord record : records) {
-            next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
+            next.merge(Partitions.of(record), Partitions.offset(record) + 1, Math::max);
         }
         return next;
     }

@@ -37,6 +37,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder sourceTransactionLatencyNanos = new LongAdder();
     private final AtomicLong eventsBuffered = new AtomicLong();
     private final AtomicLong transactionsBuffered = new AtomicLong();
+    private final LongAdder incompleteTransactionsApplied = new LongAdder();
     private ObjectName name;
 
     public static ObjectName objectName(String connector, int task) {
@@ -113,6 +114,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         sourceTransactions.add(transactions);
         sourceTransactionEvents.add(events);
         sourceTransactionLatencyNanos.add(latencyNanosSum);
+    }
+
+    /** transaction.incomplete.policy=apply applied a source transaction without all its events. */
+    public void recordIncompleteTransactionApplied() {
+        incompleteTransactionsApplied.increment();
     }
 
     public void recordBuffered(long events, long transactions) {
@@ -260,5 +266,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getSourceTransactionsBuffered() {
         return transactionsBuffered.get();
+    }
+
+    @Override
+    public long getIncompleteSourceTransactionsApplied() {
+        return incompleteTransactionsApplied.sum();
     }
 }
