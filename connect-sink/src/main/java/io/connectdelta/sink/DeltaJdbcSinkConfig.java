@@ -47,6 +47,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String ID_ONLY_IGNORE = "id.only.events.ignore";
     public static final String OFFSETS_TABLE_NAME = "offsets.table.name";
     public static final String EXACTLY_ONCE = "exactly.once.enabled";
+    public static final String SOURCE_POSITION_TRACKING = "source.position.tracking.enabled";
     public static final String PLACEHOLDER = ToastPlaceholder.CONFIG;
     public static final String TRANSACTION_AWARE = "transaction.aware";
     public static final String TRANSACTION_TOPIC = "transaction.topic";
@@ -135,12 +136,24 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                     RELIABILITY_GROUP, 4, ConfigDef.Width.SHORT, "Retry backoff (ms)")
             .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Record the next offset of every topic partition in offsets.table.name in the same "
-                            + "transaction as the data, and resume from there: a replay never applies a record twice.",
+                            + "transaction as the data, and resume from there: a replay never applies a record twice. "
+                            + "Each task instance also claims its partitions there, and a write of a task that lost "
+                            + "its partitions in a rebalance (it stalled, then woke up) is refused and rolled back.",
                     RELIABILITY_GROUP, 5, ConfigDef.Width.SHORT, "Exactly once")
+            .define(SOURCE_POSITION_TRACKING, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "With exactly.once.enabled: also record, per topic partition, the highest source log position "
+                            + "applied (PostgreSQL: source.sequence; MySQL/MariaDB: binlog file, pos and row), and skip "
+                            + "changes at or below it. Debezium sends changes again after an unclean stop, at new "
+                            + "offsets; this keeps them from being applied twice or moving rows back in time. Events "
+                            + "without a position (snapshots, other connectors, flattened rows) are never skipped. In "
+                            + "transaction mode a transaction sent again is skipped whole.",
+                    RELIABILITY_GROUP, 6, ConfigDef.Width.SHORT, "Source position tracking")
             .define(OFFSETS_TABLE_NAME, Type.STRING, "connectdelta_offsets", new ConfigDef.NonEmptyString(),
                     Importance.LOW, "Table the sink owns in the target database, keyed by connector name, topic and "
-                            + "partition, holding the next offset to apply. Created when missing.",
-                    RELIABILITY_GROUP, 6, ConfigDef.Width.MEDIUM, "Offsets table")
+                            + "partition, holding the next offset to apply, the highest source position applied and "
+                            + "the task instance that owns the partition. Created when missing (older tables get the "
+                            + "new columns added).",
+                    RELIABILITY_GROUP, 7, ConfigDef.Width.MEDIUM, "Offsets table")
             .define(TRANSACTION_AWARE, Type.BOOLEAN, false, Importance.HIGH,
                     "Apply each source transaction in one target transaction, in the source's commit order, so "
                             + "readers of the target see only whole transactions (the isolation of the source). Needs "
@@ -292,6 +305,10 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public boolean exactlyOnce() {
         return getBoolean(EXACTLY_ONCE);
+    }
+
+    public boolean sourcePositionTracking() {
+        return getBoolean(SOURCE_POSITION_TRACKING);
     }
 
     public String offsetsTableName() {

@@ -20,6 +20,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final Map<String, LongAdder> applied = new ConcurrentHashMap<>();
     private final LongAdder ignored = new LongAdder();
     private final LongAdder alreadyApplied = new LongAdder();
+    private final LongAdder resentSkipped = new LongAdder();
     private final LongAdder reported = new LongAdder();
     private final LongAdder columnsWritten = new LongAdder();
     private final LongAdder columnsSkipped = new LongAdder();
@@ -86,6 +87,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
     public void recordAlreadyApplied() {
         alreadyApplied.increment();
+    }
+
+    public void recordResentSkipped() {
+        resentSkipped.increment();
     }
 
     public void recordReported() {
@@ -183,6 +188,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getRecordsSkippedAsAlreadyApplied() {
         return alreadyApplied.sum();
+    }
+
+    @Override
+    public long getRecordsSkippedAsResent() {
+        return resentSkipped.sum();
     }
 
     @Override

@@ -19,6 +19,12 @@ public interface SinkTaskMetricsMBean {
 
     long getRecordsSkippedAsAlreadyApplied();
 
+    /**
+     * Changes skipped because their source sent them again (Debezium after an unclean stop): at new offsets, but at
+     * or below the highest source position already applied from their partition.
+     */
+    long getRecordsSkippedAsResent();
+
     long getRecordsReportedToDlq();
 
     long getColumnsWritten();

@@ -96,7 +96,7 @@ class TransactionModeTest {
                     d.marker("END", "771:104", Map.of("public.accounts", 2L, "public.transfers", 1L))));
             assertEquals(Map.of(1, 1000L, 2, 1000L), balances(db, accounts), "nothing of the transaction is visible");
             assertEquals(2L, committed(held, ACCOUNTS), "no offset past the held events is committed");
-            assertEquals(1L, committed(held, TX_TOPIC), "only past BEGIN, which applies nothing");
+            assertEquals(1L, committed(held, TX_TOPIC), "only past the BEGIN, which holds nothing: END has the counts");
 
             Map<TopicPartition, OffsetAndMetadata> applied = task.putAndCommit(d.data(TRANSFERS, 0, 7, 100, "771:103", 3));
             assertEquals(Map.of(1, 900L, 2, 1100L), balances(db, accounts));
@@ -126,10 +126,11 @@ class TransactionModeTest {
             List<SinkRecord> ended = new ArrayList<>();
             List<SinkRecord> data = new ArrayList<>();
             for (int i = 0; i < transactions; i++) {
+                // Debezium's ids are txId:LSN, the LSN growing with the stream (an END's LSN orders it).
                 String tx = (1000 + i) + ":";
-                ended.add(d.marker("BEGIN", tx + 0, null));
-                ended.add(d.marker("END", tx + 2, Map.of("public.accounts", 1L)));
-                data.add(d.data(ACCOUNTS, 0, i, 10L * i, tx + 1, 1));
+                ended.add(d.marker("BEGIN", tx + (10L * i), null));
+                ended.add(d.marker("END", tx + (10L * i + 2), Map.of("public.accounts", 1L)));
+                data.add(d.data(ACCOUNTS, 0, i, 10L * i, tx + (10L * i + 1), 1));
             }
             task.putAndCommit(ended.subList(0, ended.size() - 2));
             assertEquals(Set.of(), task.paused(), "as many ended transactions as allowed wait for their data");
@@ -166,7 +167,7 @@ class TransactionModeTest {
             Map<TopicPartition, Long> resume = second.requestedOffsets();
             assertEquals(1L, resume.get(new TopicPartition(ACCOUNTS, 0)));
             assertEquals(3L, resume.get(new TopicPartition(TX_TOPIC, 0)),
-                    "after transaction 1's BEGIN and END, and transaction 2's BEGIN");
+                    "after transaction 1's BEGIN and END, and transaction 2's BEGIN (END has the counts)");
             // The worker replays from the start anyway (say its offsets were lost): applied records are skipped.
             List<SinkRecord> replay = new ArrayList<>(history);
             replay.add(lastOfTwo);
@@ -174,8 +175,7 @@ class TransactionModeTest {
             second.putAndCommit(replay);
             assertEquals(Map.of(1, 60L, 2, 70L), balances(db, accounts));
             assertEquals(1, second.task().metrics().getSourceTransactionsApplied(), "only transaction 2 was applied");
-            assertEquals(4, second.task().metrics().getRecordsSkippedAsAlreadyApplied(),
-                    "transaction 1's three records and transaction 2's BEGIN");
+            assertEquals(4, second.task().metrics().getRecordsSkippedAsAlreadyApplied());
         }
     }
 
