@@ -541,4 +541,21 @@ class TransactionBufferTest {
         assertEquals(List.of(List.of(2)), late.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()));
         assertEquals(0, buffer.pendingTransactions());
     }
+
+    /** The record as a topic-renaming transform (RegexRouter) hands it on: the original topic partition is kept. */
+    private static SinkRecord renamed(SinkRecord record) {
+        return record.newRecord("renamed." + record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                record.valueSchema(), record.value(), record.timestamp());
+    }
+
+    @Test
+    void partitionsAndOffsetsAreThoseTheRecordsWereConsumedFromWhateverATransformRenamed() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, renamed(marker("BEGIN", "80:1", null)));
+        add(buffer, renamed(data(ACCOUNTS, 0, 1, "80:2", 1)));
+        add(buffer, renamed(marker("END", "80:3", Map.of("public.accounts", 1L))));
+        assertEquals(List.of("80"), xids(drain(buffer)));
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 1L, new TopicPartition(TX_TOPIC, 0), 2L),
+                buffer.nextOffsets());
+    }
 }
