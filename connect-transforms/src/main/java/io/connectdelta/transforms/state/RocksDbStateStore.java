@@ -3,6 +3,7 @@ package io.connectdelta.transforms.state;
 import io.connectdelta.event.Row;
 import io.connectdelta.event.RowStructs;
 import io.connectdelta.event.json.RowJson;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -30,13 +31,16 @@ import java.util.Map;
  * schema. Rows without a schema come back as JsonConverter's schemaless values (numbers as Long or Double,
  * bytes as base64 text, as {@link RowJson} writes them).
  * Writes go to RocksDB's write-ahead log without an fsync per record: a crash of the process loses nothing,
- * a crash of the machine may lose the last writes.
+ * a crash of the machine may lose the last writes. A deletion marker is a value of the position alone. What the
+ * store has seen of each partition is kept under keys starting with {@code SEEN_PREFIX}, which no topic name
+ * starts with, so that forgetting a topic's rows leaves them.
  */
 public final class RocksDbStateStore implements StateStore {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStateStore.class);
     private static final char SEPARATOR = '\u0000';
     /** Each value starts with the partition (int) and offset (long) of the event it was written from. */
     private static final int POSITION_BYTES = Integer.BYTES + Long.BYTES;
+    private static final char SEEN_PREFIX = '\u0001';
 
     private final Path directory;
     private final Options options;
@@ -77,6 +81,9 @@ public final class RocksDbStateStore implements StateStore {
         ByteBuffer buffer = ByteBuffer.wrap(stored);
         int partition = buffer.getInt();
         long offset = buffer.getLong();
+        if (stored.length == POSITION_BYTES) {
+            return StoredRow.deleted(partition, offset);
+        }
         SchemaAndValue row = converter.toConnectData(topic, Arrays.copyOfRange(stored, POSITION_BYTES, stored.length));
         if (row.value() instanceof Struct) {
             return new StoredRow(Row.ofStruct((Struct) row.value()), partition, offset);
@@ -89,14 +96,42 @@ public final class RocksDbStateStore implements StateStore {
     @Override
     public void put(String topic, String key, StoredRow stored) {
         Row row = stored.row();
+        if (row == null) {
+            write(key(topic, key), ByteBuffer.allocate(POSITION_BYTES).putInt(stored.partition()).putLong(stored.offset()).array());
+            return;
+        }
         // Schemaless values go through RowJson first: it writes decimals, dates and bytes that JsonConverter cannot.
         byte[] json = row.schema() == null
                 ? converter.fromConnectData(topic, null, RowJson.fromJson(null, RowJson.toJson(row)))
                 : converter.fromConnectData(topic, row.schema(), RowStructs.toStruct(row, row.schema()));
         byte[] value = ByteBuffer.allocate(POSITION_BYTES + json.length)
                 .putInt(stored.partition()).putLong(stored.offset()).put(json).array();
+        write(key(topic, key), value);
+    }
+
+    @Override
+    public SeenOffsets seenOffsets(TopicPartition partition) {
+        byte[] stored;
         try {
-            db.put(key(topic, key), value);
+            stored = db.get(seenKey(partition));
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        }
+        if (stored == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        return new SeenOffsets(buffer.getLong(), buffer.getLong());
+    }
+
+    @Override
+    public void putSeenOffsets(TopicPartition partition, SeenOffsets seen) {
+        write(seenKey(partition), ByteBuffer.allocate(2 * Long.BYTES).putLong(seen.since()).putLong(seen.last()).array());
+    }
+
+    private void write(byte[] key, byte[] value) {
+        try {
+            db.put(key, value);
         } catch (RocksDBException e) {
             throw failure("write", e);
         }
@@ -130,6 +165,10 @@ public final class RocksDbStateStore implements StateStore {
 
     private static byte[] key(String topic, String key) {
         return (topic + SEPARATOR + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] seenKey(TopicPartition partition) {
+        return (SEEN_PREFIX + partition.topic() + SEPARATOR + partition.partition()).getBytes(StandardCharsets.UTF_8);
     }
 
     private ConnectException failure(String action, RocksDBException e) {
