@@ -181,8 +181,9 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         Row before = stored;
         if (stored == null || !stored.fieldNames().containsAll(event.unavailableFields())) {
             before = null;
+            String untrusted = untrusted(entry, stored);
             stored = onMissingState(record, event, entry, after.schema(), "its TOAST placeholders "
-                    + event.unavailableFields() + " cannot be filled");
+                    + event.unavailableFields() + " cannot be filled" + (untrusted == null ? "" : ": " + untrusted));
             if (stored == null) {
                 return record;
             }
@@ -258,7 +259,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             return emitEnvelope(record, rowSchema, null, stored);
         }
         Row base = stored;
-        String missing = missingState(event, stored, withSchema, rowSchema);
+        String missing = missingState(event, stored, untrusted(entry, stored), withSchema, rowSchema);
         if (missing != null) {
             base = onMissingState(record, event, entry, rowSchema, missing);
             if (base == null) {
@@ -279,7 +280,8 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     }
 
     /** Why the store cannot complete this event, or null when it can. */
-    private static String missingState(ChangeEvent event, Row stored, boolean withSchema, Schema rowSchema) {
+    private static String missingState(ChangeEvent event, Row stored, String untrusted, boolean withSchema,
+                                       Schema rowSchema) {
         if (event.shape() == Shape.ID_ONLY) {
             return "an id-only event carries no values";
         }
@@ -292,9 +294,16 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         if (event.shape() == Shape.DELTA && withSchema) {
             Row carried = event.after().without(event.unavailableFields());
             return carried.fieldNames().size() == rowSchema.fields().size() ? null
-                    : "the delta does not carry every field and no row is stored";
+                    : "the delta does not carry every field and " + (untrusted == null ? "no row is stored" : untrusted);
         }
-        return event.op() == Op.UPDATE ? "no row is stored for the key" : null;
+        return event.op() == Op.UPDATE ? (untrusted == null ? "no row is stored for the key" : untrusted) : null;
+    }
+
+    /** Why a stored row was not used, when it was not trusted; null when none is stored or it was used. */
+    private static String untrusted(StoredRow entry, Row used) {
+        return entry == null || entry.isDeleted() || used != null ? null : "the row stored for the key (from partition "
+                + entry.partition() + " offset " + entry.offset() + ") may be stale: offsets of the partition after "
+                + "it were processed elsewhere (it moved to another task and back; see " + STATE_MAX_OFFSET_GAP_CONFIG + ")";
     }
 
     /**
@@ -319,11 +328,6 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             log.debug("ToFull forwards {} unchanged: it is read again, and its key was deleted at offset {}",
                     RecordLocation.describe(record), entry.offset());
             return null;
-        }
-        if (entry != null && trusted(record, entry) == null) {
-            reason += " (a row is stored, from offset " + entry.offset() + " of partition " + entry.partition()
-                    + ", but offsets after it were processed elsewhere, so it may be stale; see "
-                    + STATE_MAX_OFFSET_GAP_CONFIG + ")";
         }
         switch (onMissingState) {
             case MISSING_PASS:

@@ -182,7 +182,7 @@ class ToFullOwnershipTest {
         toFull.apply(insert(row(2, "two", 2), 3));
         SinkRecord jumped = toDelta.apply(update(row(1, "one", 1), row(1, "uno", 1), 7));
         DataException e = assertThrows(DataException.class, () -> toFull.apply(jumped));
-        assertTrue(e.getMessage().contains("offset 7") && e.getMessage().contains("from offset 0 of partition 0"),
+        assertTrue(e.getMessage().contains("offset 7") && e.getMessage().contains("(from partition 0 offset 0) may be stale"),
                 e.getMessage());
         // The partition's later rows are trusted again.
         toFull.apply(insert(row(3, "three", 3), 8));

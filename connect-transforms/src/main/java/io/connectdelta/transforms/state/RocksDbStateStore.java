@@ -13,6 +13,8 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,10 +33,14 @@ import java.util.Map;
  * Each row is kept as JsonConverter's JSON with its schema, so a row with a schema comes back with exactly that
  * schema. Rows without a schema come back as JsonConverter's schemaless values (numbers as Long or Double,
  * bytes as base64 text, as {@link RowJson} writes them).
- * Writes go to RocksDB's write-ahead log without an fsync per record: a crash of the process loses nothing,
- * a crash of the machine may lose the last writes. A deletion marker is a value of the position alone. What the
+ * Writes go to RocksDB's write-ahead log without an fsync per record: a crash of the process loses nothing
+ * but what the store saw of the records after its last write, which changed no row (the next record may then look
+ * like a jump, and rows are treated as missing, never trusted wrongly); a crash of the machine may lose the last
+ * writes. A deletion marker is a value of the position alone. What the
  * store has seen of each partition is kept under keys starting with {@code SEEN_PREFIX}, which no topic name
- * starts with, so that forgetting a topic's rows leaves them.
+ * starts with, so that forgetting a topic's rows leaves them. It is written in one batch with the next change of a
+ * row (or on close), not by a write of its own per record: a write costs as much as the rest of a record's work,
+ * and a row is never on disk without what the store had seen when it was written.
  */
 public final class RocksDbStateStore implements StateStore {
     private static final Logger log = LoggerFactory.getLogger(RocksDbStateStore.class);
@@ -46,6 +53,10 @@ public final class RocksDbStateStore implements StateStore {
     private final Options options;
     private final RocksDB db;
     private final JsonConverter converter = new JsonConverter();
+    private final WriteOptions writeOptions;
+    private final WriteBatch batch;
+    /** What the store has seen of partitions since its last write. */
+    private final Map<TopicPartition, SeenOffsets> unsaved = new HashMap<>();
 
     public RocksDbStateStore(Path directory) {
         this.directory = directory;
@@ -63,6 +74,8 @@ public final class RocksDbStateStore implements StateStore {
             throw new ConnectException("Cannot open the RocksDB state store in " + directory
                     + " (is another task using the same state.dir?): " + e.getMessage(), e);
         }
+        writeOptions = new WriteOptions();
+        batch = new WriteBatch();
         converter.configure(Map.of("schemas.enable", "true", "replace.null.with.default", "false"), false);
         log.info("Opened the RocksDB state store in {}", directory);
     }
@@ -97,7 +110,8 @@ public final class RocksDbStateStore implements StateStore {
     public void put(String topic, String key, StoredRow stored) {
         Row row = stored.row();
         if (row == null) {
-            write(key(topic, key), ByteBuffer.allocate(POSITION_BYTES).putInt(stored.partition()).putLong(stored.offset()).array());
+            byte[] marker = ByteBuffer.allocate(POSITION_BYTES).putInt(stored.partition()).putLong(stored.offset()).array();
+            write(changes -> changes.put(key(topic, key), marker));
             return;
         }
         // Schemaless values go through RowJson first: it writes decimals, dates and bytes that JsonConverter cannot.
@@ -106,11 +120,15 @@ public final class RocksDbStateStore implements StateStore {
                 : converter.fromConnectData(topic, row.schema(), RowStructs.toStruct(row, row.schema()));
         byte[] value = ByteBuffer.allocate(POSITION_BYTES + json.length)
                 .putInt(stored.partition()).putLong(stored.offset()).put(json).array();
-        write(key(topic, key), value);
+        write(changes -> changes.put(key(topic, key), value));
     }
 
     @Override
     public SeenOffsets seenOffsets(TopicPartition partition) {
+        SeenOffsets seen = unsaved.get(partition);
+        if (seen != null) {
+            return seen;
+        }
         byte[] stored;
         try {
             stored = db.get(seenKey(partition));
@@ -126,38 +144,47 @@ public final class RocksDbStateStore implements StateStore {
 
     @Override
     public void putSeenOffsets(TopicPartition partition, SeenOffsets seen) {
-        write(seenKey(partition), ByteBuffer.allocate(2 * Long.BYTES).putLong(seen.since()).putLong(seen.last()).array());
-    }
-
-    private void write(byte[] key, byte[] value) {
-        try {
-            db.put(key, value);
-        } catch (RocksDBException e) {
-            throw failure("write", e);
-        }
+        unsaved.put(partition, seen);
     }
 
     @Override
     public void remove(String topic, String key) {
-        try {
-            db.delete(key(topic, key));
-        } catch (RocksDBException e) {
-            throw failure("delete from", e);
-        }
+        write(changes -> changes.delete(key(topic, key)));
     }
 
     @Override
     public void removeTopic(String topic) {
+        write(changes -> changes.deleteRange((topic + SEPARATOR).getBytes(StandardCharsets.UTF_8),
+                (topic + (char) (SEPARATOR + 1)).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes a change together with what the store has seen since its last write, in one batch. */
+    private void write(Change change) {
         try {
-            db.deleteRange((topic + SEPARATOR).getBytes(StandardCharsets.UTF_8),
-                    (topic + (char) (SEPARATOR + 1)).getBytes(StandardCharsets.UTF_8));
+            batch.clear();
+            change.addTo(batch);
+            for (Map.Entry<TopicPartition, SeenOffsets> seen : unsaved.entrySet()) {
+                batch.put(seenKey(seen.getKey()), ByteBuffer.allocate(2 * Long.BYTES)
+                        .putLong(seen.getValue().since()).putLong(seen.getValue().last()).array());
+            }
+            db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw failure("delete from", e);
+            throw failure("write", e);
         }
+        unsaved.clear();
+    }
+
+    private interface Change {
+        void addTo(WriteBatch batch) throws RocksDBException;
     }
 
     @Override
     public void close() {
+        if (!unsaved.isEmpty()) {
+            write(changes -> { });
+        }
+        batch.close();
+        writeOptions.close();
         db.close();
         options.close();
         converter.close();
