@@ -23,7 +23,8 @@ public final class TestDeltaEncoder {
     public static final Schema SOURCE_SCHEMA = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
             .field("connector", Schema.STRING_SCHEMA).field("name", Schema.STRING_SCHEMA)
             .field("db", Schema.STRING_SCHEMA).field("schema", Schema.STRING_SCHEMA)
-            .field("table", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
+            .field("table", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+            .field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
 
     private final String topic;
     private final String sourceTable;
@@ -35,6 +36,7 @@ public final class TestDeltaEncoder {
     private final Schema patch;
     private final Schema idOnly;
     private long offset;
+    private boolean sourcePositions;
 
     public TestDeltaEncoder(String topic, String sourceTable, Schema keySchema, Schema rowSchema) {
         this.topic = topic;
@@ -129,9 +131,28 @@ public final class TestDeltaEncoder {
         return key;
     }
 
+    /**
+     * From now on the source blocks carry Debezium PostgreSQL's {@code sequence} (last commit LSN, LSN), growing
+     * with every event this encoder makes, as in a replication stream: the record at offset n is at LSN n + 1, so
+     * records must then be put in the order they were made. A record sent again ({@link #resent}) keeps its
+     * position.
+     */
+    public TestDeltaEncoder withSourcePositions() {
+        this.sourcePositions = true;
+        return this;
+    }
+
     private Struct source() {
         return new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "srv").put("db", "src")
-                .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L);
+                .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L)
+                .put("sequence", sourcePositions ? "[null,\"" + (offset + 1) + "\"]" : null);
+    }
+
+    /** The same change at another offset of the topic: what a source sends again after an unclean stop. */
+    public SinkRecord resent(SinkRecord record) {
+        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                record.valueSchema(), record.value(), offset++, record.timestamp(), record.timestampType(),
+                record.headers());
     }
 
     private SinkRecord record(Struct key, Schema valueSchema, Object value, String format) {
