@@ -15,6 +15,7 @@ import io.connectdelta.event.json.RowJson;
 import io.connectdelta.transforms.state.MemoryStateStore;
 import io.connectdelta.transforms.reselect.SourceRowFetcher;
 import io.connectdelta.transforms.state.MissingStateResolver;
+import io.connectdelta.transforms.state.PartitionOwnership;
 import io.connectdelta.transforms.state.RocksDbStateStore;
 import io.connectdelta.transforms.state.StateStore;
 import io.connectdelta.transforms.state.StoredRow;
@@ -30,6 +31,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.transforms.util.SimpleConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
@@ -47,11 +50,13 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             + "from a store of the last known full row of each key per topic. Full events without placeholders "
             + "are stored and passed through; deletes and tombstones evict the row, truncates every row of the "
             + "topic. Sets the record header " + Formats.FORMAT_HEADER + " to full. The store is per task: it "
-            + "learns rows from the events it sees, so it must see every event of a key, in order.";
+            + "learns rows from the events it sees, so it must see every event of a key, in order; a row stored "
+            + "before the task skipped offsets of its partition (processed elsewhere) counts as missing.";
 
     public static final String STATE_STORE_CONFIG = "state.store";
     public static final String STATE_MAX_ENTRIES_CONFIG = "state.max.entries";
     public static final String STATE_DIR_CONFIG = "state.dir";
+    public static final String STATE_MAX_OFFSET_GAP_CONFIG = "state.max.offset.gap";
     public static final String ON_MISSING_STATE_CONFIG = "on.missing.state";
 
     public static final String STORE_MEMORY = "memory";
@@ -73,6 +78,15 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
             .define(STATE_DIR_CONFIG, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
                     "The directory of the RocksDB store (created when missing); required when "
                             + STATE_STORE_CONFIG + "=rocksdb. It must not be shared by two tasks.")
+            .define(STATE_MAX_OFFSET_GAP_CONFIG, ConfigDef.Type.INT, 10, ConfigDef.Range.atLeast(0),
+                    ConfigDef.Importance.LOW,
+                    "The most offsets a partition may skip between two records this task sees while the rows "
+                            + "stored from it are still trusted. Kafka's transaction markers and records that an "
+                            + "earlier transform or predicate drops leave such gaps. A wider jump means another task "
+                            + "processed the records in between (the partition moved and came back): the rows "
+                            + "stored before it are treated as missing (" + ON_MISSING_STATE_CONFIG + "). Higher "
+                            + "values tolerate more dropped records but miss a move during which the other task "
+                            + "processed no more than this many records.")
             .define(ON_MISSING_STATE_CONFIG, ConfigDef.Type.STRING, MISSING_FAIL,
                     ConfigDef.ValidString.in(MISSING_FAIL, MISSING_PASS, MISSING_RESELECT), ConfigDef.Importance.HIGH,
                     "What to do with an event the store holds no row for (or that no stored row can complete: "
@@ -85,10 +99,12 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
 
     private static final String PURPOSE = "restoring full events";
     private static final String UNKNOWN_SCHEMA = "the row schema of the topic is not known yet";
+    private static final Logger log = LoggerFactory.getLogger(ToFull.class);
 
     private final Function<Map<String, ?>, MissingStateResolver> resolverFactory;
     private final Cache<String, Schema> rowSchemaByTopic = new SynchronizedCache<>(new LRUCache<>(256));
     private StateStore store;
+    private PartitionOwnership ownership;
     private String onMissingState;
     private MissingStateResolver resolver;
 
@@ -115,6 +131,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         } else {
             store = new MemoryStateStore(config.getInt(STATE_MAX_ENTRIES_CONFIG));
         }
+        ownership = new PartitionOwnership(store, config.getInt(STATE_MAX_OFFSET_GAP_CONFIG));
         if (MISSING_RESELECT.equals(onMissingState)) {
             if (config.getString(SourceRowFetcher.CONNECTION_URL) == null) {
                 throw new ConfigException(SourceRowFetcher.CONNECTION_URL, null,
@@ -125,11 +142,20 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     }
 
     @Override
+    public R apply(R record) {
+        int partition = partition(record);
+        if (partition != StoredRow.UNKNOWN) {
+            ownership.observe(((SinkRecord) record).originalTopic(), partition, offset(record));
+        }
+        return super.apply(record);
+    }
+
+    @Override
     R applyTombstone(R record) {
         Row key = record.key() instanceof Struct ? Row.ofStruct((Struct) record.key())
                 : record.key() instanceof Map ? Row.ofMap((Map<?, ?>) record.key()) : null;
         if (key != null) {
-            store.remove(record.topic(), RowJson.keyText(key));
+            forget(record, RowJson.keyText(key));
         }
         return record;
     }
@@ -150,12 +176,14 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         }
         String keyText = RowJson.keyText(key);
         Row after = event.after();
-        Row stored = row(store.get(record.topic(), keyText));
+        StoredRow entry = store.get(record.topic(), keyText);
+        Row stored = row(trusted(record, entry));
         Row before = stored;
         if (stored == null || !stored.fieldNames().containsAll(event.unavailableFields())) {
             before = null;
-            stored = onMissingState(event, after.schema(), "its TOAST placeholders "
-                    + event.unavailableFields() + " cannot be filled");
+            String untrusted = untrusted(entry, stored);
+            stored = onMissingState(record, event, entry, after.schema(), "its TOAST placeholders "
+                    + event.unavailableFields() + " cannot be filled" + (untrusted == null ? "" : ": " + untrusted));
             if (stored == null) {
                 return record;
             }
@@ -188,7 +216,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
                 store.removeTopic(record.topic());
                 return false;
             case DELETE:
-                store.remove(record.topic(), RowJson.keyText(event.key()));
+                forget(record, RowJson.keyText(event.key()));
                 return false;
             default:
                 if (event.hasUnavailableFields()) {
@@ -214,25 +242,26 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         }
         String keyText = RowJson.keyText(key);
         StoredRow entry = store.get(topic, keyText);
-        Row stored = row(entry);
+        StoredRow trusted = trusted(record, entry);
+        Row stored = row(trusted);
         if (withSchema && rowSchema == null) {
             rowSchema = withCarriedFields(record, event, stored != null ? stored.schema() : rowSchemaByTopic.get(topic));
         }
         if (event.op() == Op.DELETE) {
             R out = withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
                     : emitEnvelope(record, rowSchema, stored, null);
-            store.remove(topic, keyText);
+            forget(record, keyText);
             return out;
         }
-        if (entry != null && entry.isAtOrAfter(partition(record), offset(record))) {
+        if (stored != null && trusted.isAtOrAfter(partition(record), offset(record))) {
             // The task is reading again what it read before a restart: applying a patch twice would corrupt the
             // row, so the event carries the newest row instead (the stream converges to the same state).
             return emitEnvelope(record, rowSchema, null, stored);
         }
         Row base = stored;
-        String missing = missingState(event, stored, withSchema, rowSchema);
+        String missing = missingState(event, stored, untrusted(entry, stored), withSchema, rowSchema);
         if (missing != null) {
-            base = onMissingState(event, rowSchema, missing);
+            base = onMissingState(record, event, entry, rowSchema, missing);
             if (base == null) {
                 return record;
             }
@@ -251,7 +280,8 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     }
 
     /** Why the store cannot complete this event, or null when it can. */
-    private static String missingState(ChangeEvent event, Row stored, boolean withSchema, Schema rowSchema) {
+    private static String missingState(ChangeEvent event, Row stored, String untrusted, boolean withSchema,
+                                       Schema rowSchema) {
         if (event.shape() == Shape.ID_ONLY) {
             return "an id-only event carries no values";
         }
@@ -264,13 +294,41 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         if (event.shape() == Shape.DELTA && withSchema) {
             Row carried = event.after().without(event.unavailableFields());
             return carried.fieldNames().size() == rowSchema.fields().size() ? null
-                    : "the delta does not carry every field and no row is stored";
+                    : "the delta does not carry every field and " + (untrusted == null ? "no row is stored" : untrusted);
         }
-        return event.op() == Op.UPDATE ? "no row is stored for the key" : null;
+        return event.op() == Op.UPDATE ? (untrusted == null ? "no row is stored for the key" : untrusted) : null;
     }
 
-    /** The row from elsewhere when the store cannot help, or null when the event is to be forwarded unchanged. */
-    private Row onMissingState(ChangeEvent event, Schema rowSchema, String reason) {
+    /** Why a stored row was not used, when it was not trusted; null when none is stored or it was used. */
+    private static String untrusted(StoredRow entry, Row used) {
+        return entry == null || entry.isDeleted() || used != null ? null : "the row stored for the key (from partition "
+                + entry.partition() + " offset " + entry.offset() + ") may be stale: offsets of the partition after "
+                + "it were processed elsewhere (it moved to another task and back; see " + STATE_MAX_OFFSET_GAP_CONFIG + ")";
+    }
+
+    /**
+     * The key's stored row or deletion marker when it holds for this record; null when none is stored or the
+     * task skipped offsets of the partition since it was stored (it may have missed changes of the key).
+     */
+    private StoredRow trusted(R record, StoredRow entry) {
+        int partition = partition(record);
+        if (entry == null || partition == StoredRow.UNKNOWN) {
+            return entry;
+        }
+        return ownership.trusts(((SinkRecord) record).originalTopic(), partition, entry) ? entry : null;
+    }
+
+    /**
+     * The row from elsewhere when the store cannot help, or null when the event is to be forwarded unchanged.
+     * An event from before a delete the store saw is read again: it is forwarded unchanged whatever the policy,
+     * as it would be without ToFull, for the events after it (the delete among them) follow it again.
+     */
+    private Row onMissingState(R record, ChangeEvent event, StoredRow entry, Schema rowSchema, String reason) {
+        if (entry != null && entry.isDeleted() && entry.isAtOrAfter(partition(record), offset(record))) {
+            log.debug("ToFull forwards {} unchanged: it is read again, and its key was deleted at offset {}",
+                    RecordLocation.describe(record), entry.offset());
+            return null;
+        }
         switch (onMissingState) {
             case MISSING_PASS:
                 return null;
@@ -350,6 +408,17 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         return EventSchemas.isCarriedRow(deltaRow) ? EventSchemas.widened(known, deltaRow) : known;
     }
 
+    /** A delete of the key: a deletion marker where the record has a position, else no row at all. */
+    private void forget(R record, String keyText) {
+        int partition = partition(record);
+        long offset = offset(record);
+        if (offset == StoredRow.UNKNOWN) {
+            store.remove(record.topic(), keyText);
+        } else {
+            store.put(record.topic(), keyText, StoredRow.deleted(partition, offset));
+        }
+    }
+
     private void store(R record, String keyText, Row row) {
         store.put(record.topic(), keyText, new StoredRow(row, partition(record), offset(record)));
         if (row.schema() != null) {
@@ -361,10 +430,10 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         return entry == null ? null : entry.row();
     }
 
-    /** The partition of a record read from Kafka (sink side), else unknown. */
+    /** The partition a record was read from in Kafka (sink side), else unknown. */
     private static int partition(ConnectRecord<?> record) {
-        return record instanceof SinkRecord && record.kafkaPartition() != null
-                ? record.kafkaPartition() : StoredRow.UNKNOWN;
+        return record instanceof SinkRecord && ((SinkRecord) record).originalKafkaPartition() != null
+                ? ((SinkRecord) record).originalKafkaPartition() : StoredRow.UNKNOWN;
     }
 
     /** The offset of a record read from Kafka (sink side), else unknown. */

@@ -1,12 +1,19 @@
 package io.connectdelta.transforms.state;
 
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** A state store in memory that keeps the most recently used rows, at most {@code maxEntries} of them. */
+/**
+ * A state store in memory that keeps the most recently used rows (and deletion markers), at most
+ * {@code maxEntries} of them, and what it has seen of each partition.
+ */
 public final class MemoryStateStore implements StateStore {
     private final Map<Key, StoredRow> rows;
+    private final Map<TopicPartition, SeenOffsets> seen = new HashMap<>();
 
     public MemoryStateStore(int maxEntries) {
         this.rows = new LinkedHashMap<>(16, 0.75f, true) {
@@ -37,7 +44,17 @@ public final class MemoryStateStore implements StateStore {
         rows.keySet().removeIf(key -> key.topic.equals(topic));
     }
 
-    /** The number of rows held. */
+    @Override
+    public synchronized SeenOffsets seenOffsets(TopicPartition partition) {
+        return seen.get(partition);
+    }
+
+    @Override
+    public synchronized void putSeenOffsets(TopicPartition partition, SeenOffsets offsets) {
+        seen.put(partition, offsets);
+    }
+
+    /** The number of rows (and deletion markers) held. */
     public synchronized int size() {
         return rows.size();
     }
@@ -45,6 +62,7 @@ public final class MemoryStateStore implements StateStore {
     @Override
     public synchronized void close() {
         rows.clear();
+        seen.clear();
     }
 
     private record Key(String topic, String key) {
