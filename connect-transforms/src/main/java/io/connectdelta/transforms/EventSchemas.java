@@ -221,8 +221,12 @@ final class EventSchemas {
             Field from = source.schema().field(field.name());
             if (from != null && !ROW_FIELDS.contains(field.name())) {
                 Object value = source.get(from);
-                // The same schema instance unless derived with fewer fields: no per-record comparison of schemas.
-                target.put(field, from.schema() == field.schema() ? value : convert((Struct) value, field.schema()));
+                // Usually the same schema instance: no per-record comparison of schemas. Another one when derived
+                // with fewer fields, or when the target's schema was derived from an equal envelope schema of
+                // another instance (a converter that does not share its schema instances).
+                boolean trimmed = from.schema() != field.schema() && value instanceof Struct
+                        && !from.schema().equals(field.schema());
+                target.put(field, trimmed ? convert((Struct) value, field.schema()) : value);
             }
         }
     }

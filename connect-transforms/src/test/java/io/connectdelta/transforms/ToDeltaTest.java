@@ -34,6 +34,7 @@ import static io.connectdelta.testing.ChangeEvents.withPlaceholders;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -225,6 +226,39 @@ class ToDeltaTest {
         SinkRecord flattened = record(io.connectdelta.testing.ChangeEvents.KEY, io.connectdelta.testing.ChangeEvents.key(1), ROW, row(1), 20);
         DataException e = assertThrows(DataException.class, () -> fields.apply(flattened));
         assertTrue(e.getMessage().contains("offset 20"), e.getMessage());
+    }
+
+    @Test
+    void equalEnvelopeSchemasOfAnotherInstanceAreDerivedOnce() {
+        // A converter that does not share its schema instances (a fresh JsonConverter per record, a cache that
+        // evicted the schema) gives equal envelope schemas of other instances.
+        SinkRecord first = decodedAfresh(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 25));
+        SinkRecord second = decodedAfresh(structRecord("u", row(2), copy(row(2)).put("name", "b"), 2, 26));
+        assertNotSame(first.valueSchema(), second.valueSchema());
+        for (ToDelta<SinkRecord> transform : List.of(fields, patch)) {
+            ToFull<SinkRecord> toFull = new ToFull<>();
+            toFull.configure(Map.of(ToFull.ON_MISSING_STATE_CONFIG, ToFull.MISSING_PASS));
+            toFull.apply(decodedAfresh(structRecord("c", null, row(2), 2, 24)));
+            SinkRecord a = transform.apply(first);
+            SinkRecord b = transform.apply(second);
+            assertSame(a.valueSchema(), b.valueSchema());
+            assertEquals(((Struct) second.value()).get("source"), ((Struct) b.value()).get("source"));
+            SinkRecord full = toFull.apply(b);
+            assertEquals("full", formatHeader(full));
+            assertEquals(((Struct) second.value()).get("source"), ((Struct) full.value()).get("source"));
+            assertEquals("b", ((Struct) full.value()).getStruct("after").get("name"));
+            toFull.close();
+        }
+    }
+
+    /** The record's value written and read back by a JsonConverter of its own: equal schemas, new instances. */
+    private static SinkRecord decodedAfresh(SinkRecord record) {
+        org.apache.kafka.connect.json.JsonConverter converter = new org.apache.kafka.connect.json.JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        byte[] bytes = converter.fromConnectData(record.topic(), record.valueSchema(), record.value());
+        org.apache.kafka.connect.data.SchemaAndValue value = converter.toConnectData(record.topic(), bytes);
+        return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                value.schema(), value.value(), record.timestamp());
     }
 
     @Test
