@@ -140,7 +140,7 @@ final class EventSchemas {
     }
 
     /** The full row schema a JSON Patch event carries in {@link Formats#ROW_SCHEMA}, or null when it has none. */
-    static Schema carriedRowSchema(Schema jsonPatch) {
+    static Schema patchRowSchema(Schema jsonPatch) {
         Field field = jsonPatch.field(Formats.ROW_SCHEMA);
         return field == null || field.schema().type() != Schema.Type.STRUCT ? null : field.schema();
     }

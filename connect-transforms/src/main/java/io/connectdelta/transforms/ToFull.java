@@ -333,7 +333,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
      */
     private Schema eventRowSchema(R record, ChangeEvent event) {
         if (event.shape() == Shape.JSON_PATCH) {
-            return EventSchemas.carriedRowSchema(record.valueSchema());
+            return EventSchemas.patchRowSchema(record.valueSchema());
         }
         if (event.shape() != Shape.DELTA) {
             return null;
