@@ -22,6 +22,11 @@ public final class Formats {
     public static final String PATCH = "patch";
     /** JSON Patch and id-only events: the row's key. */
     public static final String KEY = "key";
+    /**
+     * JSON Patch events with a schema, inserts and snapshot reads only: a field whose schema is the table's row
+     * schema and whose value is always null, so that a consumer with no earlier row can restore the full row.
+     */
+    public static final String ROW_SCHEMA = "row_schema";
 
     /** Debezium transaction block fields. */
     public static final String TX_ID = "id";

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Recognises the value Debezium's PostgreSQL connector emits for an unchanged TOASTed column
@@ -22,11 +23,19 @@ import java.util.Map;
  *   <li>BYTES (bytea): the placeholder's bytes, or the hex-decoded bytes of a {@code hex:} placeholder;</li>
  *   <li>MAP (hstore as a map): the single entry {@code {placeholder: placeholder}};</li>
  *   <li>STRING holding JSON (hstore as json): the text of that single-entry map;</li>
- *   <li>ARRAY of strings (text[], varchar[]): a one-element list holding the placeholder;</li>
- *   <li>ARRAY of INT8/INT16/INT32/INT64 (int[] and bigint[]): the placeholder's bytes, one element each;</li>
+ *   <li>ARRAY of strings (text[], varchar[], char[], json[], jsonb[]): a one-element list holding the placeholder;</li>
+ *   <li>ARRAY of BYTES (bytea[]): a one-element list holding the placeholder's bytes;</li>
+ *   <li>ARRAY of io.debezium.data.Uuid strings (uuid[]): a one-element list holding the name-based UUID of the
+ *       placeholder's bytes ({@link UUID#nameUUIDFromBytes}), for the default placeholder
+ *       {@code b68a35a7-17ad-35b3-af2a-ae46edb4545a};</li>
+ *   <li>ARRAY of INT8/INT16/INT32/INT64 (int[], bigint[], and date[] as io.debezium.time.Date): the placeholder's
+ *       bytes, one element each;</li>
  *   <li>in schemaless records (JsonConverter schemas.enable=false) BYTES arrive as base64 text: the base64 of the
- *       placeholder's bytes.</li>
+ *       placeholder's bytes, also as the one element of a bytea[].</li>
  * </ul>
+ * For the other array types (smallint[], real[], double precision[], numeric[], boolean[], time[], timestamp[],
+ * timestamptz[], timetz[], inet[], ...) Debezium 3.7 emits null, which no consumer can tell from a NULL: see
+ * docs/formats.md.
  * One detector serves every transform and the sink, so they all agree on what "unavailable" means.
  */
 public final class ToastPlaceholder {
@@ -34,20 +43,23 @@ public final class ToastPlaceholder {
     public static final String DEFAULT_PLACEHOLDER = "__debezium_unavailable_value";
     public static final String CONFIG_DOC = "The value Debezium's PostgreSQL connector emits for an unchanged TOASTed "
             + "column (its own unavailable.value.placeholder). Prefix with 'hex:' to give the bytes in hex, as Debezium "
-            + "allows. Recognised as text, bytes, an hstore map or its JSON text, a one-element text array, and an "
-            + "integer array of the placeholder's bytes.";
+            + "allows. Recognised as text, bytes, an hstore map or its JSON text, a one-element text, bytes or uuid "
+            + "array, and an integer array of the placeholder's bytes.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String text;
     private final byte[] bytes;
     private final String base64;
+    private final String uuid;
     private final JsonNode hstoreJson;
 
     private ToastPlaceholder(String text, byte[] bytes) {
         this.text = text;
         this.bytes = bytes;
         this.base64 = Base64.getEncoder().encodeToString(bytes);
+        // As Debezium derives the element of a uuid[] placeholder.
+        this.uuid = UUID.nameUUIDFromBytes(bytes).toString();
         this.hstoreJson = JSON.createObjectNode().put(text, text);
     }
 
@@ -114,7 +126,7 @@ public final class ToastPlaceholder {
             return map.size() == 1 && text.equals(map.get(text));
         }
         if (value instanceof List) {
-            return matchesArray((List<?>) value);
+            return matchesArray(withSchema, (List<?>) value);
         }
         return false;
     }
@@ -124,9 +136,16 @@ public final class ToastPlaceholder {
         return matches(false, value);
     }
 
-    private boolean matchesArray(List<?> list) {
-        if (list.size() == 1 && text.equals(list.get(0))) {
-            return true;
+    private boolean matchesArray(boolean withSchema, List<?> list) {
+        if (list.size() == 1) {
+            Object element = list.get(0);
+            if (element instanceof String) {
+                String s = (String) element;
+                return s.equals(text) || s.equals(uuid) || (!withSchema && s.equals(base64));
+            }
+            if (Values.isBytes(element)) {
+                return Arrays.equals(Values.bytes(element), bytes);
+            }
         }
         if (list.size() != bytes.length) {
             return false;

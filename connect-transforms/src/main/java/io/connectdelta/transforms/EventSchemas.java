@@ -26,7 +26,8 @@ final class EventSchemas {
     private static final List<String> SUFFIXES = List.of(ENVELOPE_SUFFIX, DELTA_SUFFIX, JSON_PATCH_SUFFIX, ID_ONLY_SUFFIX, ".Value");
 
     /** Fields that carry (part of) the row; every other field of an event is metadata carried along as is. */
-    static final Set<String> ROW_FIELDS = Set.of(Formats.BEFORE, Formats.AFTER, Formats.CHANGED, Formats.PATCH, Formats.KEY);
+    static final Set<String> ROW_FIELDS = Set.of(Formats.BEFORE, Formats.AFTER, Formats.CHANGED, Formats.PATCH, Formats.KEY,
+            Formats.ROW_SCHEMA);
 
     private EventSchemas() {
     }
@@ -36,10 +37,7 @@ final class EventSchemas {
      * metadata fields that {@code metadata} keeps.
      */
     static Schema delta(Schema envelope, MetadataFields metadata) {
-        Field after = envelope.field(Formats.AFTER);
-        if (after == null || after.schema().type() != Schema.Type.STRUCT) {
-            throw new DataException("Envelope schema '" + envelope.name() + "' has no struct field 'after'");
-        }
+        rowOf(envelope);
         SchemaBuilder builder = header(envelope, DELTA_SUFFIX);
         for (Field field : envelope.fields()) {
             if (field.name().equals(Formats.AFTER)) {
@@ -121,6 +119,39 @@ final class EventSchemas {
         }
         addMetadataFields(builder, event, metadata);
         return builder.build();
+    }
+
+    /**
+     * The schema of a JSON Patch event that carries the row schema (inserts and snapshot reads): the JSON Patch
+     * schema ({@link #keyed}) with {@link Formats#ROW_SCHEMA} after {@code patch}, of the envelope's row schema
+     * (optional); same name and version, so a schema registry sees a compatible version with one optional field more.
+     */
+    static Schema jsonPatchWithRowSchema(Schema envelope, Schema key, MetadataFields metadata) {
+        Schema patch = keyed(envelope, key, JSON_PATCH_SUFFIX, true, metadata);
+        SchemaBuilder builder = basics(patch, SchemaBuilder.struct(), patch.name(), patch.isOptional(),
+                patch.parameters(), false);
+        for (Field field : patch.fields()) {
+            builder.field(field.name(), field.schema());
+            if (field.name().equals(Formats.PATCH)) {
+                builder.field(Formats.ROW_SCHEMA, optional(rowOf(envelope)));
+            }
+        }
+        return builder.build();
+    }
+
+    /** The full row schema a JSON Patch event carries in {@link Formats#ROW_SCHEMA}, or null when it has none. */
+    static Schema patchRowSchema(Schema jsonPatch) {
+        Field field = jsonPatch.field(Formats.ROW_SCHEMA);
+        return field == null || field.schema().type() != Schema.Type.STRUCT ? null : field.schema();
+    }
+
+    /** The row schema of a Debezium envelope schema: its struct field {@code after}. */
+    static Schema rowOf(Schema envelope) {
+        Field after = envelope.field(Formats.AFTER);
+        if (after == null || after.schema().type() != Schema.Type.STRUCT) {
+            throw new DataException("Envelope schema '" + envelope.name() + "' has no struct field 'after'");
+        }
+        return after.schema();
     }
 
     /** Debezium's envelope for a row schema, with the metadata fields of {@code event} (any shape). */
@@ -221,8 +252,12 @@ final class EventSchemas {
             Field from = source.schema().field(field.name());
             if (from != null && !ROW_FIELDS.contains(field.name())) {
                 Object value = source.get(from);
-                // The same schema instance unless derived with fewer fields: no per-record comparison of schemas.
-                target.put(field, from.schema() == field.schema() ? value : convert((Struct) value, field.schema()));
+                // Usually the same schema instance: no per-record comparison of schemas. Another one when derived
+                // with fewer fields, or when the target's schema was derived from an equal envelope schema of
+                // another instance (a converter that does not share its schema instances).
+                boolean trimmed = from.schema() != field.schema() && value instanceof Struct
+                        && !from.schema().equals(field.schema());
+                target.put(field, trimmed ? convert((Struct) value, field.schema()) : value);
             }
         }
     }

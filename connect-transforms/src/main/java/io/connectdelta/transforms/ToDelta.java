@@ -203,9 +203,15 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
     private R patchWithSchema(R record, ChangeEvent event) {
         Struct value = requireStruct(record, PURPOSE);
         Schema keySchema = record.keySchema();
-        Schema schema = cachedSchema(
-                () -> EventSchemas.keyed(value.schema(), keySchema, EventSchemas.JSON_PATCH_SUFFIX, true, metadata),
-                value.schema(), keySchema);
+        Schema schema;
+        if (event.op() == Op.CREATE || event.op() == Op.READ) {
+            // An insert carries the row schema, so that ToFull can restore the row without any earlier event.
+            schema = cachedSchema(() -> EventSchemas.jsonPatchWithRowSchema(value.schema(), keySchema, metadata),
+                    value.schema(), keySchema, EventSchemas.rowOf(value.schema()));
+        } else {
+            schema = cachedSchema(() -> EventSchemas.keyed(value.schema(), keySchema, EventSchemas.JSON_PATCH_SUFFIX,
+                    true, metadata), value.schema(), keySchema);
+        }
         Struct patch = new Struct(schema);
         patch.put(Formats.KEY, EventSchemas.keyValue(record.key(), schema.field(Formats.KEY).schema()));
         patch.put(Formats.PATCH, patchText(event));

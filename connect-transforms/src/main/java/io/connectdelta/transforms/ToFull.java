@@ -232,7 +232,7 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
         String topic = record.topic();
         Row key = requireKey(event, "ToFull");
         boolean withSchema = record.valueSchema() != null;
-        Schema rowSchema = withSchema ? deltaRowSchema(record, event) : null;
+        Schema rowSchema = withSchema ? eventRowSchema(record, event) : null;
         if (event.op() == Op.TRUNCATE) {
             rowSchema = rowSchema != null ? rowSchema : rowSchemaByTopic.get(topic);
             R out = withSchema && rowSchema == null ? unrestorable(record, event, UNKNOWN_SCHEMA)
@@ -385,10 +385,14 @@ public class ToFull<R extends ConnectRecord<R>> extends ChangeEventTransformatio
     }
 
     /**
-     * For a delta event with a schema: the full row schema its after schema was derived from; null for other
-     * events and for a delta whose row schema has only the fields it carries (ToDelta's delta.row.schema=carried).
+     * For an event with a schema, the full row schema it carries: a delta's (the schema its after schema was
+     * derived from), a JSON Patch insert's (row_schema); null for other events and for a delta whose row schema
+     * has only the fields it carries (ToDelta's delta.row.schema=carried).
      */
-    private Schema deltaRowSchema(R record, ChangeEvent event) {
+    private Schema eventRowSchema(R record, ChangeEvent event) {
+        if (event.shape() == Shape.JSON_PATCH) {
+            return EventSchemas.patchRowSchema(record.valueSchema());
+        }
         if (event.shape() != Shape.DELTA) {
             return null;
         }

@@ -7,10 +7,13 @@ import io.connectdelta.event.Formats;
 import io.connectdelta.event.Op;
 import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.event.Values;
 import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
+import io.connectdelta.transforms.ToDelta;
+import io.connectdelta.transforms.ToFull;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.data.Schema;
@@ -45,7 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The real Debezium PostgreSQL connector (pgoutput) in a real Connect worker, on a table whose text column is
  * TOASTed out of line: an update that leaves it unchanged carries Debezium's placeholder. One connector per
  * transform chain, each configured through the worker's REST API, sees the same insert and update; each test
- * checks what reached its topic.
+ * checks what reached its topic. One more connector, without transforms, captures two tables with a column of
+ * every array type stored out of line (replica identity DEFAULT and FULL): the array tests run the transforms
+ * in the test on what it sent.
  */
 class DebeziumToastEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -58,6 +63,42 @@ class DebeziumToastEndToEndTest {
     private static final String ID_ONLY_RESELECT = "idonly_reselect";
     private static final String FULL_FROM_DELTA = "full_from_delta";
     private static final String FULL_ROCKSDB = "full_rocksdb";
+    private static final String ARRAYS = "arrays";
+
+    /**
+     * Array columns (name, type, an out-of-line value) whose unchanged TOASTed value Debezium 3.7 (pgoutput) emits
+     * as a placeholder: a one-element array of the placeholder text, bytes or name-based UUID, or an integer array of
+     * the placeholder's bytes.
+     */
+    private static final String[][] PLACEHOLDER_ARRAYS = {
+        {"a_text", "text[]", "(SELECT array_agg(md5(g::text)) FROM generate_series(1, 200) g)"},
+        {"a_varchar", "varchar(40)[]", "(SELECT array_agg(md5(g::text)) FROM generate_series(1, 200) g)"},
+        {"a_bpchar", "char(32)[]", "(SELECT array_agg(md5(g::text)) FROM generate_series(1, 200) g)"},
+        {"a_json", "json[]", "(SELECT array_agg(json_build_object('k', md5(g::text))) FROM generate_series(1, 200) g)"},
+        {"a_jsonb", "jsonb[]", "(SELECT array_agg(jsonb_build_object('k', md5(g::text))) FROM generate_series(1, 200) g)"},
+        {"a_bytea", "bytea[]", "(SELECT array_agg(decode(md5(g::text), 'hex')) FROM generate_series(1, 300) g)"},
+        {"a_int4", "integer[]", "(SELECT array_agg(g) FROM generate_series(1, 2000) g)"},
+        {"a_int8", "bigint[]", "(SELECT array_agg(g::bigint) FROM generate_series(1, 2000) g)"},
+        {"a_date", "date[]", "(SELECT array_agg(DATE '2020-01-01' + g) FROM generate_series(1, 2000) g)"},
+        {"a_uuid", "uuid[]", "(SELECT array_agg(md5(g::text)::uuid) FROM generate_series(1, 300) g)"},
+    };
+    /**
+     * Array columns whose unchanged TOASTed value Debezium 3.7 emits as null: no consumer can tell it from a NULL
+     * (docs/formats.md, "TOASTed arrays that arrive as null").
+     */
+    private static final String[][] NULL_ARRAYS = {
+        {"a_int2", "smallint[]", "(SELECT array_agg(g::smallint) FROM generate_series(1, 2000) g)"},
+        {"a_float4", "real[]", "(SELECT array_agg(g::real / 3) FROM generate_series(1, 2000) g)"},
+        {"a_float8", "double precision[]", "(SELECT array_agg(g::float8 / 3) FROM generate_series(1, 2000) g)"},
+        {"a_numeric", "numeric[]", "(SELECT array_agg(g::numeric / 7) FROM generate_series(1, 500) g)"},
+        {"a_numeric_s", "numeric(12,3)[]", "(SELECT array_agg(g::numeric / 7) FROM generate_series(1, 500) g)"},
+        {"a_bool", "boolean[]", "(SELECT array_agg(g % 3 = 0) FROM generate_series(1, 5000) g)"},
+        {"a_time", "time[]", "(SELECT array_agg(TIME '00:00' + g * INTERVAL '1 second') FROM generate_series(1, 2000) g)"},
+        {"a_timetz", "timetz[]", "(SELECT array_agg(TIME WITH TIME ZONE '00:00+02' + g * INTERVAL '1 second') FROM generate_series(1, 500) g)"},
+        {"a_timestamp", "timestamp[]", "(SELECT array_agg(TIMESTAMP '2020-01-01' + g * INTERVAL '1 minute') FROM generate_series(1, 2000) g)"},
+        {"a_timestamptz", "timestamptz[]", "(SELECT array_agg(TIMESTAMPTZ '2020-01-01 00:00Z' + g * INTERVAL '1 minute') FROM generate_series(1, 2000) g)"},
+        {"a_inet", "inet[]", "(SELECT array_agg(('10.0.' || (g / 250) || '.' || (g % 250))::inet) FROM generate_series(1, 500) g)"},
+    };
 
     private static TestDatabase db;
     private static ConnectCluster connect;
@@ -68,6 +109,8 @@ class DebeziumToastEndToEndTest {
     static void start() throws Exception {
         db = TestDatabases.postgres().createDatabase("e2e_toast");
         db.execute("CREATE TABLE big (id INT PRIMARY KEY, title VARCHAR(100), doc TEXT)");
+        createArrayTable("arrays", "DEFAULT");
+        createArrayTable("arrays_full", "FULL");
         doc = incompressibleText(20_000, 42);
         connect = ConnectCluster.start(1, Map.of());
 
@@ -91,6 +134,8 @@ class DebeziumToastEndToEndTest {
                 "transforms.full.type", "io.connectdelta.transforms.ToFull",
                 "transforms.full.state.store", "rocksdb",
                 "transforms.full.state.dir", stateDir.toString())));
+        connectors.add(ARRAYS);
+        connect.putConnector(ARRAYS, DebeziumPostgres.connectorConfig(db, ARRAYS, ARRAYS, "public.arrays,public.arrays_full"));
         for (String name : connectors) {
             connect.awaitRunning(name, 1, TIMEOUT);
             DebeziumPostgres.awaitStreaming(db, name, TIMEOUT);
@@ -102,6 +147,42 @@ class DebeziumToastEndToEndTest {
             insert.executeUpdate();
         }
         db.execute("UPDATE big SET title = 'second' WHERE id = 1");
+        for (String table : List.of("arrays", "arrays_full")) {
+            StringBuilder insert = new StringBuilder("INSERT INTO " + table + " SELECT 1, 'first'");
+            for (String[] column : arrayColumns()) {
+                insert.append(", ").append(column[2]);
+            }
+            db.execute(insert.toString(), "UPDATE " + table + " SET title = 'second' WHERE id = 1");
+        }
+    }
+
+    /**
+     * A table with a column of every array type, each stored out of line (EXTERNAL storage: values over ~2 KB leave
+     * the row uncompressed), with the given replica identity.
+     */
+    private static void createArrayTable(String table, String replicaIdentity) {
+        StringBuilder create = new StringBuilder("CREATE TABLE " + table + " (id INT PRIMARY KEY, title TEXT");
+        for (String[] column : arrayColumns()) {
+            create.append(", ").append(column[0]).append(' ').append(column[1]);
+        }
+        db.execute(create.append(")").toString(), "ALTER TABLE " + table + " REPLICA IDENTITY " + replicaIdentity);
+        for (String[] column : arrayColumns()) {
+            db.execute("ALTER TABLE " + table + " ALTER COLUMN " + column[0] + " SET STORAGE EXTERNAL");
+        }
+    }
+
+    private static List<String[]> arrayColumns() {
+        List<String[]> columns = new ArrayList<>(List.of(PLACEHOLDER_ARRAYS));
+        columns.addAll(List.of(NULL_ARRAYS));
+        return columns;
+    }
+
+    private static List<String> names(String[][] columns) {
+        List<String> names = new ArrayList<>();
+        for (String[] column : columns) {
+            names.add(column[0]);
+        }
+        return names;
     }
 
     @AfterAll
@@ -317,6 +398,111 @@ class DebeziumToastEndToEndTest {
         assertTrue(doc.equals(value.path("after").path("doc").asText()), "the TOASTed value comes from the state");
         assertEquals("first", value.path("before").path("title").asText(), "before: the previously known row");
         assertTrue(event(update).unavailableFields().isEmpty());
+    }
+
+    /** The insert and the update of an array table, as the connector sent them. */
+    private static List<ConsumerRecord<byte[], byte[]>> arrayChanges(String table) {
+        List<ConsumerRecord<byte[], byte[]>> records = connect.consume(ARRAYS + ".public." + table, 2, TIMEOUT);
+        assertEquals(2, records.size(), "one insert and one update");
+        return records;
+    }
+
+    /**
+     * The record as a sink task sees it, with schemas or as Debezium would have written it with
+     * schemas.enable=false (the payload alone).
+     */
+    private static SinkRecord toConnect(ConsumerRecord<byte[], byte[]> record, boolean withSchema) {
+        if (withSchema) {
+            return ConnectCluster.toConnect(record, true);
+        }
+        byte[] key = ConnectCluster.json(record.key()).path("payload").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] value = payload(record).toString().getBytes(StandardCharsets.UTF_8);
+        return ConnectCluster.toConnect(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), key,
+                value), false);
+    }
+
+    @Test
+    void everyArrayPlaceholderOfTheRealConnectorIsRecognised() {
+        List<ConsumerRecord<byte[], byte[]>> records = arrayChanges("arrays");
+        JsonNode insert = payload(records.get(0)).path("after");
+        JsonNode update = payload(records.get(1)).path("after");
+        for (String column : names(PLACEHOLDER_ARRAYS)) {
+            assertTrue(insert.path(column).size() > 100, column + " has its value in the insert");
+        }
+        for (boolean withSchema : List.of(true, false)) {
+            ChangeEvent event = new ChangeEventReader().read(toConnect(records.get(1), withSchema));
+            assertEquals(Set.copyOf(names(PLACEHOLDER_ARRAYS)), event.unavailableFields(), "with schema: " + withSchema);
+        }
+        // What Debezium 3.7 sends for the other array types: null, as for a NULL. This fails when Debezium starts
+        // sending a placeholder for them, which then needs recognising.
+        for (String column : names(NULL_ARRAYS)) {
+            assertTrue(insert.path(column).size() > 100, column + " has its value in the insert");
+            assertTrue(update.path(column).isNull(), column + " unchanged and TOASTed: " + update.path(column));
+        }
+    }
+
+    @Test
+    void arrayPlaceholdersNeverBecomeDataAndToFullRestoresTheValues() {
+        List<ConsumerRecord<byte[], byte[]>> records = arrayChanges("arrays");
+        for (boolean withSchema : List.of(true, false)) {
+            for (String format : List.of(ToDelta.FORMAT_FIELDS, ToDelta.FORMAT_JSON_PATCH)) {
+                String what = format + ", with schema: " + withSchema;
+                ToDelta<SinkRecord> toDelta = new ToDelta<>();
+                toDelta.configure(Map.of(ToDelta.FORMAT_CONFIG, format));
+                ToFull<SinkRecord> toFull = new ToFull<>();
+                toFull.configure(Map.of());
+                List<SinkRecord> full = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    SinkRecord delta = toDelta.apply(toConnect(record, withSchema));
+                    ChangeEvent event = new ChangeEventReader().read(delta);
+                    assertTrue(event.unavailableFields().isEmpty(), what);
+                    for (String column : names(PLACEHOLDER_ARRAYS)) {
+                        if (event.op() == Op.UPDATE) {
+                            assertFalse(event.changedFields().contains(column), what + ": " + column);
+                        }
+                    }
+                    full.add(toFull.apply(delta));
+                }
+                ChangeEvent inserted = new ChangeEventReader().read(full.get(0));
+                ChangeEvent updated = new ChangeEventReader().read(full.get(1));
+                assertEquals("second", updated.after().get("title"), what);
+                for (String column : names(PLACEHOLDER_ARRAYS)) {
+                    assertTrue(Values.deepEquals(inserted.after().get(column), updated.after().get(column)),
+                            what + ": " + column + " restored from the insert");
+                }
+                if (withSchema) {
+                    // From an empty store: the insert carries all ToFull needs (also as a JSON Patch).
+                    SinkRecord sent = toConnect(records.get(0), true);
+                    assertEquals(sent.valueSchema(), full.get(0).valueSchema(), what);
+                    // By content: a bytea[] holds byte arrays, which Struct.equals compares by identity.
+                    assertTrue(Values.deepEquals(sent.value(), full.get(0).value()),
+                            what + ": the insert comes back as it was sent");
+                }
+                toDelta.close();
+                toFull.close();
+            }
+        }
+    }
+
+    /** The way out for the arrays that arrive as null: with REPLICA IDENTITY FULL Debezium sends every value. */
+    @Test
+    void withReplicaIdentityFullEveryUnchangedToastedArrayComesWithItsValue() {
+        List<ConsumerRecord<byte[], byte[]>> records = arrayChanges("arrays_full");
+        JsonNode insert = payload(records.get(0)).path("after");
+        JsonNode update = payload(records.get(1));
+        assertEquals("first", update.path("before").path("title").asText(), "REPLICA IDENTITY FULL: a before image");
+        assertEquals("second", update.path("after").path("title").asText());
+        for (String[] column : arrayColumns()) {
+            assertTrue(insert.path(column[0]).size() > 100, column[0] + " has its value in the insert");
+            assertEquals(insert.path(column[0]), update.path("after").path(column[0]), column[0] + " in after");
+            assertEquals(insert.path(column[0]), update.path("before").path(column[0]), column[0] + " in before");
+        }
+        assertTrue(event(records.get(1)).unavailableFields().isEmpty());
+        ToDelta<SinkRecord> toDelta = new ToDelta<>();
+        toDelta.configure(Map.of());
+        SinkRecord delta = toDelta.apply(toConnect(records.get(1), true));
+        assertEquals(List.of("title"), new ChangeEventReader().read(delta).changedFields(), "only the title changed");
+        toDelta.close();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.connectdelta.event;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -64,6 +65,28 @@ class ToastPlaceholderTest {
         assertTrue(placeholder.matches(null, base64), "JsonConverter schemas.enable=false gives bytea as base64");
         assertFalse(placeholder.matches(Schema.OPTIONAL_STRING_SCHEMA, base64),
                 "with a schema a text column holding that text is a real value");
+    }
+
+    @Test
+    void byteaAndUuidArraysHoldOneElementOfTheirType() {
+        // As the real connector (Debezium 3.7, pgoutput) emits them; see DebeziumToastEndToEndTest.
+        byte[] bytes = P.getBytes(StandardCharsets.UTF_8);
+        Schema byteaArray = SchemaBuilder.array(Schema.BYTES_SCHEMA).optional().build();
+        assertTrue(placeholder.matches(byteaArray, List.of(bytes)));
+        assertTrue(placeholder.matches(byteaArray, List.of(ByteBuffer.wrap(bytes))));
+        String base64 = java.util.Base64.getEncoder().encodeToString(bytes);
+        assertTrue(placeholder.matches(null, List.of(base64)), "a schemaless bytea[] holds base64 text");
+        assertFalse(placeholder.matches(SchemaBuilder.array(Schema.STRING_SCHEMA).build(), List.of(base64)),
+                "with a schema a text[] holding that text is a real value");
+        assertTrue(placeholder.matches(List.of("b68a35a7-17ad-35b3-af2a-ae46edb4545a")), "uuid[]");
+        ToastPlaceholder custom = ToastPlaceholder.of("gone");
+        assertTrue(custom.matches(List.of(java.util.UUID.nameUUIDFromBytes("gone".getBytes(StandardCharsets.UTF_8)).toString())));
+        assertFalse(custom.matches(List.of("b68a35a7-17ad-35b3-af2a-ae46edb4545a")));
+
+        assertFalse(placeholder.matches(List.of(bytes, bytes)));
+        assertFalse(placeholder.matches(List.of(new byte[]{1, 2})));
+        assertFalse(placeholder.matches(List.of("b68a35a7-17ad-35b3-af2a-ae46edb4545b")));
+        assertFalse(placeholder.matches(List.of("b68a35a7-17ad-35b3-af2a-ae46edb4545a", "b68a35a7-17ad-35b3-af2a-ae46edb4545a")));
     }
 
     @Test

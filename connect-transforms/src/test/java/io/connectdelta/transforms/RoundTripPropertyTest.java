@@ -54,11 +54,8 @@ class RoundTripPropertyTest {
         ToDelta<SinkRecord> toDelta = new ToDelta<>();
         toDelta.configure(Map.of(ToDelta.FORMAT_CONFIG, format, ToDelta.ROW_SCHEMA_CONFIG, rowSchema));
         ToFull<SinkRecord> toFull = new ToFull<>();
+        // From an empty store: the first event of every key is an insert, which carries what ToFull needs.
         toFull.configure(Map.of());
-        if (format.equals(ToDelta.FORMAT_JSON_PATCH) && withSchema) {
-            // A JSON Patch carries no row schema: ToFull learns the table's from a full event of another key.
-            toFull.apply(ChangeEvents.structRecord("r", null, ChangeEvents.randomRow(random, 0), 0, 0));
-        }
         Map<Integer, Struct> table = new HashMap<>();
         int steps = 5 + random.nextInt(16);
         for (long offset = 1; offset <= steps; offset++) {

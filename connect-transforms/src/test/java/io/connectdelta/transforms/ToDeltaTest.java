@@ -34,6 +34,8 @@ import static io.connectdelta.testing.ChangeEvents.withPlaceholders;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -228,12 +230,45 @@ class ToDeltaTest {
     }
 
     @Test
+    void equalEnvelopeSchemasOfAnotherInstanceAreDerivedOnce() {
+        // A converter that does not share its schema instances (a fresh JsonConverter per record, a cache that
+        // evicted the schema) gives equal envelope schemas of other instances.
+        SinkRecord first = decodedAfresh(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 25));
+        SinkRecord second = decodedAfresh(structRecord("u", row(2), copy(row(2)).put("name", "b"), 2, 26));
+        assertNotSame(first.valueSchema(), second.valueSchema());
+        for (ToDelta<SinkRecord> transform : List.of(fields, patch)) {
+            ToFull<SinkRecord> toFull = new ToFull<>();
+            toFull.configure(Map.of(ToFull.ON_MISSING_STATE_CONFIG, ToFull.MISSING_PASS));
+            toFull.apply(decodedAfresh(structRecord("c", null, row(2), 2, 24)));
+            SinkRecord a = transform.apply(first);
+            SinkRecord b = transform.apply(second);
+            assertSame(a.valueSchema(), b.valueSchema());
+            assertEquals(((Struct) second.value()).get("source"), ((Struct) b.value()).get("source"));
+            SinkRecord full = toFull.apply(b);
+            assertEquals("full", formatHeader(full));
+            assertEquals(((Struct) second.value()).get("source"), ((Struct) full.value()).get("source"));
+            assertEquals("b", ((Struct) full.value()).getStruct("after").get("name"));
+            toFull.close();
+        }
+    }
+
+    /** The record's value written and read back by a JsonConverter of its own: equal schemas, new instances. */
+    private static SinkRecord decodedAfresh(SinkRecord record) {
+        org.apache.kafka.connect.json.JsonConverter converter = new org.apache.kafka.connect.json.JsonConverter();
+        converter.configure(Map.of("schemas.enable", "true"), false);
+        byte[] bytes = converter.fromConnectData(record.topic(), record.valueSchema(), record.value());
+        org.apache.kafka.connect.data.SchemaAndValue value = converter.toConnectData(record.topic(), bytes);
+        return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                value.schema(), value.value(), record.timestamp());
+    }
+
+    @Test
     void deltaSchemaIsCachedPerTable() {
         SinkRecord first = fields.apply(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 21));
         SinkRecord second = fields.apply(structRecord("u", row(2), copy(row(2)).put("doc", "b"), 2, 22));
         assertSame(first.valueSchema(), second.valueSchema());
         SinkRecord third = patch.apply(structRecord("u", row(1), copy(row(1)).put("name", "a"), 1, 23));
-        SinkRecord fourth = patch.apply(structRecord("c", null, row(5), 5, 24));
+        SinkRecord fourth = patch.apply(structRecord("d", row(5), null, 5, 24));
         assertSame(third.valueSchema(), fourth.valueSchema());
     }
 
@@ -310,10 +345,13 @@ class ToDeltaTest {
         assertEquals("json-patch", formatHeader(out));
         Schema schema = out.valueSchema();
         assertEquals("server.public.items.JsonPatch", schema.name());
-        assertEquals(List.of("key", "patch", "source", "transaction", "op", "ts_ms"),
+        assertEquals(List.of("key", "patch", "row_schema", "source", "transaction", "op", "ts_ms"),
                 schema.fields().stream().map(Field::name).toList());
         assertTrue(schema.field("key").schema().isOptional());
         assertEquals(1, ((Struct) out.value()).getStruct("key").get("id"));
+        // The row schema travels as the schema of a field whose value is null: the row itself is in the patch.
+        assertEquals(ROW, schema.field("row_schema").schema());
+        assertNull(((Struct) out.value()).get("row_schema"));
         JsonNode operations = patchOf(out);
         assertEquals(ALL_FIELDS.size(), operations.size());
         for (JsonNode operation : operations) {
@@ -321,6 +359,22 @@ class ToDeltaTest {
         }
         JsonNode expected = RowJson.read(RowJson.write(RowJson.toJson(io.connectdelta.event.Row.ofStruct(row(1)))));
         assertEquals(expected, com.flipkart.zjsonpatch.JsonPatch.apply(operations, RowJson.mapper().createObjectNode()));
+    }
+
+    @Test
+    void onlyJsonPatchInsertsCarryTheRowSchema() {
+        Schema insert = patch.apply(structRecord("r", null, row(1), 1, 40)).valueSchema();
+        Schema update = patch.apply(structRecord("u", row(1), copy(row(1)).put("name", "x"), 1, 41)).valueSchema();
+        Schema delete = patch.apply(structRecord("d", row(1), null, 1, 42)).valueSchema();
+        assertNotNull(insert.field("row_schema"), "a snapshot read is an insert");
+        assertEquals(List.of("key", "patch", "source", "transaction", "op", "ts_ms"),
+                update.fields().stream().map(Field::name).toList(), "updates do not grow");
+        assertEquals(update, delete, "updates and deletes share the schema without row_schema");
+        assertEquals(insert.name(), update.name());
+        assertEquals(insert.version(), update.version());
+        assertSame(insert, patch.apply(structRecord("c", null, row(2), 2, 43)).valueSchema(), "derived once");
+        Map<String, Object> schemaless = asMap(patch.apply(mapRecord("c", null, row(1), 1, 44)));
+        assertFalse(schemaless.containsKey("row_schema"), "schemaless events have no schema to carry");
     }
 
     @Test

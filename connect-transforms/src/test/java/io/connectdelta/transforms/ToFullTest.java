@@ -4,6 +4,8 @@ import io.connectdelta.event.ToastPlaceholder;
 import io.connectdelta.event.Values;
 import io.connectdelta.testing.ChangeEvents;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -278,14 +280,36 @@ class ToFullTest {
     }
 
     @Test
-    void jsonPatchOfAnUnknownTableNeedsItsRowSchema() {
+    void jsonPatchInsertsCarryTheRowSchemaAndNeedNoState() {
         ToFull<SinkRecord> toFull = toFull(Map.of());
-        SinkRecord insert = toPatch.apply(event(true, "c", null, row(1), 1, 1));
-        DataException e = assertThrows(DataException.class, () -> toFull.apply(insert));
-        assertTrue(e.getMessage().contains("row schema"), e.getMessage());
+        assertSameEvent(event(true, "c", null, row(1), 1, 1), toFull.apply(toPatch.apply(event(true, "c", null, row(1), 1, 1))));
+        assertSameEvent(event(true, "r", null, row(2), 2, 2), toFull.apply(toPatch.apply(event(true, "r", null, row(2), 2, 2))));
+        // The insert's row is stored: the key's updates, which carry no row schema, are restored from it.
+        Struct renamed = copy(row(1)).put("name", "renamed");
+        assertSameEvent(event(true, "u", row(1), renamed, 1, 3), toFull.apply(toPatch.apply(event(true, "u", row(1), renamed, 1, 3))));
         // Schemaless patches need no schema.
-        SinkRecord schemaless = toPatch.apply(event(false, "c", null, row(1), 1, 1));
+        SinkRecord schemaless = toPatch.apply(event(false, "c", null, row(3), 3, 4));
         assertEquals("full", formatHeader(toFull.apply(schemaless)));
+    }
+
+    @Test
+    void jsonPatchWithoutRowSchemaOfAnUnknownTableNeedsOne() {
+        ToFull<SinkRecord> toFull = toFull(Map.of());
+        SinkRecord update = toPatch.apply(event(true, "u", row(1), copy(row(1)).put("name", "x"), 1, 1));
+        DataException e = assertThrows(DataException.class, () -> toFull.apply(update));
+        assertTrue(e.getMessage().contains("row schema") && e.getMessage().contains("offset 1"), e.getMessage());
+        // An insert as ToDelta wrote it before inserts carried their row schema: still an error naming the record.
+        SinkRecord insert = toPatch.apply(event(true, "c", null, row(1), 1, 2));
+        Struct value = (Struct) insert.value();
+        Schema withoutRowSchema = update.valueSchema();
+        Struct older = new Struct(withoutRowSchema);
+        for (Field field : withoutRowSchema.fields()) {
+            older.put(field, value.get(field.name()));
+        }
+        SinkRecord olderInsert = insert.newRecord(insert.topic(), insert.kafkaPartition(), insert.keySchema(),
+                insert.key(), withoutRowSchema, older, insert.timestamp(), insert.headers());
+        e = assertThrows(DataException.class, () -> toFull.apply(olderInsert));
+        assertTrue(e.getMessage().contains("row schema") && e.getMessage().contains("offset 2"), e.getMessage());
     }
 
     @Test

@@ -92,6 +92,9 @@ class ToIdOnlyTest {
             assertEquals(expected.value(), out.value());
             assertEquals("id-only", formatHeader(out));
         }
+        // A JSON Patch insert's row schema is not metadata: the id-only event does not carry it.
+        SinkRecord insert = structRecord("c", null, row(1), 1, 8);
+        assertEquals(toIdOnly.apply(insert).valueSchema(), toIdOnly.apply(toPatch.apply(insert)).valueSchema());
     }
 
     @Test
