@@ -33,7 +33,8 @@ import java.util.Map;
  *       sink 3.5.0.Final, and hand-written JDBC (the limit), in rotated order, medians of several runs;</li>
  *   <li>write amplification on a table with a ~100 KB TOASTed column that updates never touch;</li>
  *   <li>event size on the topic for full, delta, JSON Patch and id-only events;</li>
- *   <li>transform cost (JMH) against Debezium's ExtractNewRecordState.</li>
+ *   <li>transform cost (JMH) against Debezium's ExtractNewRecordState;</li>
+ *   <li>freshness: latency from source commit to target commit at steady rates ({@link FreshnessBenchmark}).</li>
  * </ol>
  * System properties: bench.events (200000), bench.runs (5), bench.warmup.events (100000), bench.toast.rows (1000),
  * bench.toast.updates (2000), bench.jmh (true), bench.out (docs).
@@ -54,8 +55,8 @@ public final class BenchmarkMain {
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
     /** Sinks to run in the throughput section (a to e, and x); all by default. */
     private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,x").split(","));
-    /** Sections to run (size, throughput, wal, jmh); all by default. */
-    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,jmh").split(","));
+    /** Sections to run (size, throughput, wal, freshness, jmh); all by default. */
+    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,freshness,jmh").split(","));
 
     private EmbeddedPostgres postgres;
     private EmbeddedConnectCluster connect;
@@ -90,6 +91,9 @@ public final class BenchmarkMain {
         }
         if (only.contains("wal")) {
             writeAmplification();
+        }
+        if (only.contains("freshness")) {
+            report.freshness(FreshnessBenchmark.section(connect, this::sinkConfig, report.median("a")));
         }
         if (jmh && only.contains("jmh")) {
             report.transforms(TransformBenchmarks.run());

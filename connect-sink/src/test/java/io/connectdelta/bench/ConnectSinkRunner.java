@@ -33,6 +33,23 @@ final class ConnectSinkRunner {
 
     /** Elapsed nanoseconds to apply the whole topic. */
     long run(String name, Map<String, String> config, TargetTable target, String table) throws Exception {
+        try {
+            long start = start(name, config);
+            long end = target.awaitSentinel(table, Duration.ofMinutes(15), () -> failIfFailed(name));
+            return end - start;
+        } finally {
+            delete(name);
+        }
+    }
+
+    /** Creates a sink connector and waits until its consumer group is stable; returns that moment's nanoTime. */
+    long start(String name, Map<String, String> config) throws Exception {
+        create(name, config);
+        return awaitStableGroup("connect-" + name, name);
+    }
+
+    /** Creates a connector through the REST API. */
+    void create(String name, Map<String, String> config) throws Exception {
         String body = JSON.writeValueAsString(Map.of("name", name, "config", config));
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(connect.endpointForResource("connectors")))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -40,14 +57,11 @@ final class ConnectSinkRunner {
         if (created.statusCode() != 201) {
             throw new IllegalStateException("Creating " + name + " failed: " + created.statusCode() + " " + created.body());
         }
-        try {
-            long start = awaitStableGroup("connect-" + name, name);
-            long end = target.awaitSentinel(table, Duration.ofMinutes(15), () -> failIfFailed(name));
-            return end - start;
-        } finally {
-            http.send(HttpRequest.newBuilder(URI.create(connect.endpointForResource("connectors/" + name))).DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
+    }
+
+    void delete(String name) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(connect.endpointForResource("connectors/" + name))).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private long awaitStableGroup(String group, String connector) throws Exception {
@@ -70,7 +84,7 @@ final class ConnectSinkRunner {
         throw new IllegalStateException("The consumer group of " + connector + " did not become stable");
     }
 
-    private void failIfFailed(String connector) {
+    void failIfFailed(String connector) {
         try {
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(
                     URI.create(connect.endpointForResource("connectors/" + connector + "/status"))).GET().build(),

@@ -35,6 +35,7 @@ final class Report {
     private final Map<String, Double> walPerUpdate = new LinkedHashMap<>();
     private final Map<String, double[]> sizes = new LinkedHashMap<>();
     private Map<String, Double> transforms = Map.of();
+    private FreshnessBenchmark.Section freshness;
     private String workload = "";
 
     void machine(TargetTable target) {
@@ -91,6 +92,15 @@ final class Report {
         sizes.computeIfAbsent(shape, k -> new double[2])[schemas ? 0 : 1] = bytes;
     }
 
+    void freshness(FreshnessBenchmark.Section section) {
+        this.freshness = section;
+    }
+
+    /** The median events/s of a sink in the throughput section, NaN when it did not run. */
+    double median(String sinkId) {
+        return medians.getOrDefault(sinkId, Double.NaN);
+    }
+
     void transforms(Map<String, Double> opsPerSecond) {
         this.transforms = opsPerSecond;
     }
@@ -100,6 +110,9 @@ final class Report {
         Files.writeString(dir.resolve("benchmarks.md"), markdown());
         Files.writeString(dir.resolve("benchmarks.svg"), Chart.bars("Sink throughput, median events/s",
                 labelsInOrder(), mediansInOrder()));
+        if (freshness != null) {
+            Files.writeString(dir.resolve(FreshnessReport.CHART), FreshnessReport.chart(freshness));
+        }
     }
 
     private List<String> labelsInOrder() {
@@ -205,6 +218,9 @@ final class Report {
             md.append(String.format(Locale.ROOT, "\nGoal: ToDelta ≥ 1× ExtractNewRecordState: %.2f× with its defaults "
                     + "(%s), %.2f× with compact metadata and the carried row schema (%s).\n",
                     toDelta, met(toDelta >= 1), toDeltaCarried, met(toDeltaCarried >= 1)));
+        }
+        if (freshness != null) {
+            md.append('\n').append(FreshnessReport.markdown(freshness));
         }
         return md.toString();
     }
