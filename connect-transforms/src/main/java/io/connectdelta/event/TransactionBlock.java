@@ -4,7 +4,8 @@ package io.connectdelta.event;
  * Debezium's {@code transaction} block of a data event (provide.transaction.metadata=true).
  *
  * @param id                  the transaction id; for PostgreSQL {@code txId:LSN}, where the LSN part differs
- *                            between BEGIN, each data event and END of one transaction
+ *                            between BEGIN, each data event and END of one transaction; for the binlog
+ *                            connectors the GTID, or {@code file=<binlog file>,pos=<position>} without GTIDs
  * @param totalOrder          the event's position among all events of the transaction, from 1
  * @param dataCollectionOrder the event's position among the transaction's events for its table, from 1
  */
@@ -39,7 +40,8 @@ public record TransactionBlock(String id, long totalOrder, long dataCollectionOr
      * belongs to the connector that wrote it, and markers carry no source block, so it is read from the form:
      * PostgreSQL's {@code <txId>:<LSN>} (digits on both sides; the LSN differs from event to event) groups by the
      * txId; every other form (a MySQL GTID {@code <server uuid>:<sequence>}, a MariaDB GTID
-     * {@code <domain>-<server>-<sequence>}, a binlog file and position) names one transaction whole.
+     * {@code <domain>-<server>-<sequence>}, a binlog file and position {@code file=mysql-bin.000003,pos=1234})
+     * names one transaction whole.
      */
     public static String xidOf(String id) {
         if (id == null) {

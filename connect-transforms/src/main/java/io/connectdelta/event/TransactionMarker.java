@@ -35,7 +35,9 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
      * Where this marker stands in its source's log, from the id's form, or null where the form does not say:
      * PostgreSQL's {@code <txId>:<LSN>} (the LSN of an END marker grows in commit order), a MySQL GTID
      * {@code <server uuid>:<sequence>} (per server uuid) and a MariaDB GTID {@code <domain>-<server>-<sequence>}
-     * (per domain). Lets a sink tell an END marker that a source sends again after an unclean stop from a new one.
+     * (per domain), and the binlog file and position {@code file=<name>.<number>,pos=<position>} that Debezium's
+     * binlog connectors use without GTIDs (the transaction's first event; the binlog is written in commit order).
+     * Lets a sink tell an END marker that a source sends again after an unclean stop from a new one.
      */
     public LogPosition position() {
         if (id == null) {
@@ -54,12 +56,19 @@ public record TransactionMarker(Status status, String id, Long eventCount, Map<S
         if (gtid.matches()) {
             return LogPosition.of("gtid:" + gtid.group(1), Long.parseLong(gtid.group(2)));
         }
+        Matcher file = BINLOG_FILE_POSITION.matcher(id);
+        if (file.matches()) {
+            Long fileNumber = LogPosition.binlogFileNumber(file.group(1));
+            return fileNumber == null ? null : LogPosition.of("binlog", fileNumber, Long.parseLong(file.group(2)));
+        }
         return null;
     }
 
     private static final Pattern MYSQL_GTID =
             Pattern.compile("([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}):(\\d{1,18})");
     private static final Pattern MARIADB_GTID = Pattern.compile("(\\d{1,10})-\\d{1,10}-(\\d{1,18})");
+    /** Debezium's BinlogOffsetContext without a GTID: {@code String.format("file=%s,pos=%s", file, position)}. */
+    private static final Pattern BINLOG_FILE_POSITION = Pattern.compile("file=(.+),pos=(\\d{1,18})");
 
     /** The fields of Debezium's marker value (io.debezium.connector.common.TransactionMetadataValue). */
     private static final Set<String> FIELDS = Set.of("status", "id", "event_count", "data_collections", "ts_ms");

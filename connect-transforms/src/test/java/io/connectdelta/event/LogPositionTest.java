@@ -3,6 +3,7 @@ package io.connectdelta.event;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -99,5 +100,39 @@ class LogPositionTest {
         assertNull(new TransactionMarker(TransactionMarker.Status.END, "mysql-bin.000003:1234", 1L, Map.of(), null).position());
         TransactionMarker pgBegin = new TransactionMarker(TransactionMarker.Status.BEGIN, "758:22785000", null, Map.of(), null);
         assertFalse(pgBegin.position().comparableTo(pgEnd.position()), "BEGIN and END positions are not one log");
+    }
+
+    /**
+     * The forms Debezium's binlog connectors (3.5.0.Final, BinlogOffsetContext.setTransactionId) write into
+     * transaction.id of BEGIN, every data event and END alike: the GTID, or the binlog file and position of the
+     * transaction's first event when the server writes no GTIDs.
+     */
+    @Test
+    void binlogTransactionIdsNameOneTransactionWholeAndOrderEndMarkers() {
+        String mysqlGtid = "3e11fa47-71ca-11e1-9e33-c80aa9429562:23";
+        String mariaDbGtid = "0-1-42";
+        String filePosition = "file=mysql-bin.000003,pos=1234";
+        for (String id : List.of(mysqlGtid, mariaDbGtid, filePosition)) {
+            assertEquals(id, new TransactionBlock(id, 1, 1).xid(), "data events group by the whole id");
+            assertEquals(id, new TransactionMarker(TransactionMarker.Status.BEGIN, id, null, Map.of(), null).xid());
+        }
+        assertTrue(end("3e11fa47-71ca-11e1-9e33-c80aa9429562:23").position()
+                .compareTo(end("3e11fa47-71ca-11e1-9e33-c80aa9429562:24").position()) < 0);
+        assertFalse(end("3e11fa47-71ca-11e1-9e33-c80aa9429562:23").position()
+                .comparableTo(end("4e11fa47-71ca-11e1-9e33-c80aa9429562:24").position()), "another server uuid");
+        assertTrue(end("0-1-9").position().compareTo(end("0-2-10").position()) < 0,
+                "MariaDB orders per domain, whichever server wrote the transaction");
+        assertFalse(end("0-1-9").position().comparableTo(end("1-1-10").position()), "another domain");
+        assertEquals(LogPosition.of("binlog", 3, 1234), end(filePosition).position());
+        assertTrue(end("file=mysql-bin.000003,pos=99999").position()
+                .compareTo(end("file=mysql-bin.000004,pos=4").position()) < 0, "a later binlog file is later");
+        assertNull(end("file=mysql-bin,pos=4").position(), "a file name without its number does not order");
+        assertNull(end("3e11fa47-71ca-11e1-9e33-c80aa9429562:tag:5").position(), "tagged GTIDs: no order known");
+        assertEquals("3e11fa47-71ca-11e1-9e33-c80aa9429562:tag:5",
+                TransactionBlock.xidOf("3e11fa47-71ca-11e1-9e33-c80aa9429562:tag:5"));
+    }
+
+    private static TransactionMarker end(String id) {
+        return new TransactionMarker(TransactionMarker.Status.END, id, 1L, Map.of(), null);
     }
 }

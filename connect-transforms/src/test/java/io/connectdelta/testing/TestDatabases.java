@@ -37,6 +37,7 @@ import java.util.stream.Stream;
 public final class TestDatabases {
     private static TestDatabase postgres;
     private static TestDatabase mariadb;
+    private static TestDatabase binlogMariaDb;
     /** The private mariadbd this JVM started (null when MariaDB is a container or a named server). */
     private static PrivateServer privateMariaDb;
     private static Boolean docker;
@@ -102,6 +103,36 @@ public final class TestDatabases {
             System.out.println("[test databases] MariaDB: " + mariadb);
         }
         return mariadb;
+    }
+
+    /**
+     * A second MariaDB server that writes a binlog for Debezium's binlog connectors: log_bin, binlog_format=ROW,
+     * GTIDs (MariaDB always writes them), a server_id, and a replication user {@code debezium} / {@code dbz}
+     * (returned as the login). binlog_row_image is a session variable: a test sets FULL, NOBLOB or MINIMAL on
+     * the connection that writes. Always a private server (named servers and containers rarely have a binlog);
+     * database {@code mysql}.
+     */
+    public static synchronized TestDatabase binlogMariaDb() {
+        if (binlogMariaDb == null) {
+            Path server = findMariaDbServer();
+            if (server == null) {
+                mariadb();
+                server = findMariaDbServer();
+            }
+            if (server == null) {
+                throw new IllegalStateException("A binlog source needs a local MariaDB server (mariadbd)");
+            }
+            TestDatabase root = startPrivateMariaDb(server, List.of("--log-bin=mysql-bin", "--binlog-format=ROW",
+                    "--server-id=1", "--log-basename=binlog", "--binlog-row-image=FULL",
+                    "--innodb-buffer-pool-size=64M"), "binlog server")
+                    .db;
+            root.execute("CREATE USER 'debezium'@'%' IDENTIFIED BY 'dbz'",
+                    "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR, LOCK TABLES ON *.* "
+                            + "TO 'debezium'@'%'");
+            binlogMariaDb = root;
+            System.out.println("[test databases] MariaDB with binlog: " + binlogMariaDb);
+        }
+        return binlogMariaDb;
     }
 
     /** Whether {@link #restartMariaDb} can restart the MariaDB server (only a private server this JVM started). */
@@ -200,7 +231,9 @@ public final class TestDatabases {
             throw new IllegalStateException("The tests need MariaDB: install it (Debian/Ubuntu: apt-get install "
                     + "mariadb-server), run Docker, or name a server in CONNECTDELTA_TEST_MARIADB_URL");
         }
-        return startPrivateMariaDb(server);
+        PrivateServer started = startPrivateMariaDb(server, List.of("--skip-log-bin"), "private server");
+        privateMariaDb = started;
+        return started.db;
     }
 
     private static TestDatabase fromEnvironment(String name, String kind, String defaultUser, String defaultDb) {
@@ -252,7 +285,7 @@ public final class TestDatabases {
         run(Duration.ofMinutes(10), install);
     }
 
-    private static TestDatabase startPrivateMariaDb(Path server) {
+    private static PrivateServer startPrivateMariaDb(Path server, List<String> options, String origin) {
         try {
             Path tmp = Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
             Files.createDirectories(tmp);
@@ -266,9 +299,10 @@ public final class TestDatabases {
                     "--datadir=" + data, "--auth-root-authentication-method=normal", "--skip-test-db"));
             List<String> serverCmd = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--datadir=" + data,
                     "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + socket,
-                    "--pid-file=" + base.resolve("mariadb.pid"), "--skip-log-bin", "--innodb-buffer-pool-size=256M",
+                    "--pid-file=" + base.resolve("mariadb.pid"), "--innodb-buffer-pool-size=256M",
                     "--innodb-flush-log-at-trx-commit=2", "--max-connections=300", "--character-set-server=utf8mb4",
                     "--collation-server=utf8mb4_unicode_ci"));
+            serverCmd.addAll(options);
             if (isRoot()) {
                 installCmd.add("--user=root");
                 serverCmd.add("--user=root");
@@ -276,7 +310,7 @@ public final class TestDatabases {
             run(Duration.ofMinutes(2), new ProcessBuilder(installCmd).redirectErrorStream(true)
                     .redirectOutput(base.resolve("install.log").toFile()));
             TestDatabase db = new TestDatabase("mariadb", "127.0.0.1", port, "root", "", "mysql",
-                    "private server from " + server);
+                    origin + " from " + server);
             PrivateServer started = new PrivateServer(serverCmd, base.resolve("server.log"), db);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -287,8 +321,7 @@ public final class TestDatabases {
                 deleteTree(base);
             }));
             started.start();
-            privateMariaDb = started;
-            return db;
+            return started;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start a private MariaDB server", e);
         } catch (InterruptedException e) {

@@ -33,6 +33,11 @@ public interface Dialect {
 
     String name();
 
+    /** The URL to hand the driver for the user's {@code connection.url}. */
+    default String driverUrl(String url) {
+        return url;
+    }
+
     /** Driver properties the sink relies on, added to the user's connection properties. */
     Properties connectionProperties();
 

@@ -97,7 +97,7 @@ public final class JdbcWriter implements AutoCloseable {
         if (config.password() != null) {
             properties.setProperty("password", config.password());
         }
-        return DriverManager.getConnection(config.connectionUrl(), properties);
+        return DriverManager.getConnection(dialect.driverUrl(config.connectionUrl()), properties);
     }
 
     private Connection connection() throws SQLException {

@@ -538,7 +538,9 @@ public final class SourceRowFetcher implements MissingStateResolver {
             }
             // Drivers inside a plugin's class loader are not visible to DriverManager: use ours directly.
             Driver driver = dialect == SqlDialect.POSTGRESQL ? new org.postgresql.Driver() : new org.mariadb.jdbc.Driver();
-            connection = driver.acceptsURL(url) ? driver.connect(url, properties) : DriverManager.getConnection(url, properties);
+            String driverUrl = SqlDialect.driverUrl(url);
+            connection = driver.acceptsURL(driverUrl) ? driver.connect(driverUrl, properties)
+                    : DriverManager.getConnection(driverUrl, properties);
             connection.setAutoCommit(true);
             LOG.info("Connected to {} to re-select rows", redactedUrl());
         }

@@ -33,6 +33,18 @@ public enum SqlDialect {
                 "must be a PostgreSQL (jdbc:postgresql:) or MariaDB/MySQL (jdbc:mariadb:, jdbc:mysql:) JDBC URL");
     }
 
+    /**
+     * The URL as the bundled MariaDB Connector/J accepts it: 3.x refuses {@code jdbc:mysql:} unless the URL says
+     * {@code permitMysqlScheme}, so that option is added to such a URL; any other URL is returned unchanged.
+     */
+    public static String driverUrl(String url) {
+        if (url == null || !url.regionMatches(true, 0, "jdbc:mysql:", 0, "jdbc:mysql:".length())
+                || url.contains("permitMysqlScheme")) {
+            return url;
+        }
+        return url + (url.indexOf('?') < 0 ? "?" : "&") + "permitMysqlScheme";
+    }
+
     /** The identifier quoted for this database; an embedded quote character is doubled, as SQL requires. */
     public String quote(String identifier) {
         if (identifier == null || identifier.isEmpty()) {

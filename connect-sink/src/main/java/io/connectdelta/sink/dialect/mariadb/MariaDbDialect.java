@@ -5,6 +5,7 @@ import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.plan.Value;
 import io.connectdelta.sink.types.TypeCategory;
 import io.connectdelta.sink.types.ValueConverter;
+import io.connectdelta.transforms.reselect.SqlDialect;
 import org.apache.kafka.connect.data.Schema;
 
 import java.sql.Connection;
@@ -27,6 +28,12 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public String name() {
         return "mariadb";
+    }
+
+    /** jdbc:mysql: URLs work too: the bundled MariaDB Connector/J takes them with permitMysqlScheme. */
+    @Override
+    public String driverUrl(String url) {
+        return SqlDialect.driverUrl(url);
     }
 
     @Override
@@ -56,6 +63,10 @@ public final class MariaDbDialect implements Dialect {
     @Override
     public Set<String> jsonTextColumns(Connection connection, String table) throws SQLException {
         Set<String> columns = new HashSet<>();
+        if (!isMariaDb(connection)) {
+            // MySQL's JSON is a type of its own, reported as such; its CHECK_CONSTRAINTS has no TABLE_NAME.
+            return columns;
+        }
         String sql = "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
                 + "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -71,6 +82,14 @@ public final class MariaDbDialect implements Dialect {
             }
         }
         return columns;
+    }
+
+    /** MariaDB rather than MySQL (both answer through MariaDB Connector/J). */
+    static boolean isMariaDb(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName();
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        return (product != null && product.toLowerCase(java.util.Locale.ROOT).contains("mariadb"))
+                || (version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb"));
     }
 
     @Override
