@@ -23,7 +23,8 @@ public final class TestDeltaEncoder {
     public static final Schema SOURCE_SCHEMA = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
             .field("connector", Schema.STRING_SCHEMA).field("name", Schema.STRING_SCHEMA)
             .field("db", Schema.STRING_SCHEMA).field("schema", Schema.STRING_SCHEMA)
-            .field("table", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
+            .field("table", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+            .field("sequence", Schema.OPTIONAL_STRING_SCHEMA).build();
 
     private final String topic;
     private final String sourceTable;
@@ -35,6 +36,7 @@ public final class TestDeltaEncoder {
     private final Schema patch;
     private final Schema idOnly;
     private long offset;
+    private String sequence;
 
     public TestDeltaEncoder(String topic, String sourceTable, Schema keySchema, Schema rowSchema) {
         this.topic = topic;
@@ -129,9 +131,19 @@ public final class TestDeltaEncoder {
         return key;
     }
 
+    /**
+     * The events made from now on carry Debezium PostgreSQL's {@code sequence} at this LSN (as the last commit's
+     * LSN and the event's), which gives them a log position; null: no sequence, no position.
+     */
+    public TestDeltaEncoder atLsn(Long lsn) {
+        sequence = lsn == null ? null : "[\"" + lsn + "\",\"" + lsn + "\"]";
+        return this;
+    }
+
     private Struct source() {
         return new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "srv").put("db", "src")
-                .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L);
+                .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L)
+                .put("sequence", sequence);
     }
 
     private SinkRecord record(Struct key, Schema valueSchema, Object value, String format) {
