@@ -255,7 +255,7 @@ public final class JdbcWriter implements AutoCloseable {
     /**
      * Runs statements grouped by SQL in JDBC batches, but plain partial updates of rare column sets in UPDATEs of
      * many rows from arrays where the dialect has them, else in one flagged statement; returns the UPDATEs that
-     * found no row.
+     * changed no row (see executeBatch).
      */
     private List<RowWrite> execute(Connection c, TableInfo table, List<SqlStatement> round) throws SQLException {
         Map<String, List<SqlStatement>> groups = new LinkedHashMap<>();

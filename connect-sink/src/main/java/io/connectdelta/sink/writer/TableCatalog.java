@@ -77,12 +77,18 @@ final class TableCatalog {
                     + "ordering guard (" + DeltaJdbcSinkConfig.ORDERING_GUARD_COLUMN + "): add it as "
                     + dialect.positionColumnType() + ", or set schema.evolution=basic to have it added");
         }
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN "
-                    + dialect.quote(positionColumn) + " " + dialect.positionColumnType());
-        }
+        String sql = "ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN " + dialect.quote(positionColumn) + " "
+                + dialect.positionColumnType();
+        boolean added = ConcurrentDdl.create(connection, "Column " + positionColumn + " of table " + table.name(), sql,
+                c -> {
+                    forget(table.name());
+                    TableInfo now = describe(c, table.name());
+                    return now != null && now.column(positionColumn) != null;
+                });
         forget(table.name());
-        LOG.info("Altered table {}: added the ordering guard's column {}", table.name(), positionColumn);
+        if (added) {
+            LOG.info("Altered table {}: added the ordering guard's column {}", table.name(), positionColumn);
+        }
         return describe(connection, table.name());
     }
 
@@ -178,7 +184,7 @@ final class TableCatalog {
             sql.append(')');
         }
         sql.append(')');
-        boolean created = ConcurrentDdl.create(connection, plan.table(), sql.toString(), c -> {
+        boolean created = ConcurrentDdl.create(connection, "Table " + plan.table(), sql.toString(), c -> {
             forget(plan.table());
             return describe(c, plan.table()) != null;
         });
