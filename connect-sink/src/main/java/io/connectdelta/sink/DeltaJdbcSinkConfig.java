@@ -1,6 +1,7 @@
 package io.connectdelta.sink;
 
 import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.sink.transaction.IncompletePolicy;
 import io.connectdelta.sink.transaction.OverflowPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -46,6 +47,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String ID_ONLY_IGNORE = "id.only.events.ignore";
     public static final String OFFSETS_TABLE_NAME = "offsets.table.name";
     public static final String EXACTLY_ONCE = "exactly.once.enabled";
+    public static final String SOURCE_POSITION_TRACKING = "source.position.tracking.enabled";
     public static final String PLACEHOLDER = ToastPlaceholder.CONFIG;
     public static final String ORDERING_GUARD_COLUMN = "ordering.guard.column.name";
     public static final String TRANSACTION_AWARE = "transaction.aware";
@@ -53,6 +55,8 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String TRANSACTION_BUFFER_MAX_EVENTS = "transaction.buffer.max.events";
     public static final String TRANSACTION_BUFFER_MAX_BYTES = "transaction.buffer.max.bytes";
     public static final String TRANSACTION_BUFFER_OVERFLOW = "transaction.buffer.overflow";
+    public static final String TRANSACTION_INCOMPLETE_TIMEOUT_MS = "transaction.incomplete.timeout.ms";
+    public static final String TRANSACTION_INCOMPLETE_POLICY = "transaction.incomplete.policy";
     /** Connect's own key, read here to decide between the DLQ and failing the task. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -142,12 +146,24 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                     RELIABILITY_GROUP, 4, ConfigDef.Width.SHORT, "Retry backoff (ms)")
             .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Record the next offset of every topic partition in offsets.table.name in the same "
-                            + "transaction as the data, and resume from there: a replay never applies a record twice.",
+                            + "transaction as the data, and resume from there: a replay never applies a record twice. "
+                            + "Each task instance also claims its partitions there, and a write of a task that lost "
+                            + "its partitions in a rebalance (it stalled, then woke up) is refused and rolled back.",
                     RELIABILITY_GROUP, 5, ConfigDef.Width.SHORT, "Exactly once")
+            .define(SOURCE_POSITION_TRACKING, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "With exactly.once.enabled: also record, per topic partition, the highest source log position "
+                            + "applied (PostgreSQL: source.sequence; MySQL/MariaDB: binlog file, pos and row), and skip "
+                            + "changes at or below it. Debezium sends changes again after an unclean stop, at new "
+                            + "offsets; this keeps them from being applied twice or moving rows back in time. Events "
+                            + "without a position (snapshots, other connectors, flattened rows) are never skipped. In "
+                            + "transaction mode a transaction sent again is skipped whole.",
+                    RELIABILITY_GROUP, 6, ConfigDef.Width.SHORT, "Source position tracking")
             .define(OFFSETS_TABLE_NAME, Type.STRING, "connectdelta_offsets", new ConfigDef.NonEmptyString(),
                     Importance.LOW, "Table the sink owns in the target database, keyed by connector name, topic and "
-                            + "partition, holding the next offset to apply. Created when missing.",
-                    RELIABILITY_GROUP, 6, ConfigDef.Width.MEDIUM, "Offsets table")
+                            + "partition, holding the next offset to apply, the highest source position applied and "
+                            + "the task instance that owns the partition. Created when missing (older tables get the "
+                            + "new columns added).",
+                    RELIABILITY_GROUP, 7, ConfigDef.Width.MEDIUM, "Offsets table")
             .define(TRANSACTION_AWARE, Type.BOOLEAN, false, Importance.HIGH,
                     "Apply each source transaction in one target transaction, in the source's commit order, so "
                             + "readers of the target see only whole transactions (the isolation of the source). Needs "
@@ -175,7 +191,22 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                             + "transactions; nothing is lost (no offset past an unapplied event is committed) and it "
                             + "resumes where it stopped once the bound is raised. 'split': the oldest held transaction "
                             + "is applied in parts, logged at WARN; readers may then see it half applied.",
-                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow");
+                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow")
+            .define(TRANSACTION_INCOMPLETE_TIMEOUT_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "How long a source transaction may wait incomplete (its END marker or some of "
+                            + "its events missing) at the head of its partitions while later transactions are "
+                            + "complete, before transaction.incomplete.policy applies. Such a transaction holds up "
+                            + "its partitions; it never completes when a record of it was dropped before the sink "
+                            + "(e.g. by a transform under errors.tolerance=all).",
+                    TRANSACTIONS_GROUP, 6, ConfigDef.Width.SHORT, "Incomplete transaction timeout")
+            .define(TRANSACTION_INCOMPLETE_POLICY, Type.STRING, "fail", enumValidator(IncompletePolicy.values()),
+                    Importance.MEDIUM, "What happens to a transaction that waited incomplete past "
+                            + "transaction.incomplete.timeout.ms. 'fail': the task fails with a message naming the "
+                            + "transaction, the events that arrived and what its END marker announced; nothing is lost "
+                            + "(no offset past it is committed). 'apply': what arrived of it is applied as one target "
+                            + "transaction, logged at WARN and counted in IncompleteSourceTransactionsApplied; records "
+                            + "of it that arrive later are applied as they come.",
+                    TRANSACTIONS_GROUP, 7, ConfigDef.Width.SHORT, "Incomplete transaction policy");
 
     private final String connectorName;
 
@@ -308,6 +339,10 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
         return getBoolean(EXACTLY_ONCE);
     }
 
+    public boolean sourcePositionTracking() {
+        return getBoolean(SOURCE_POSITION_TRACKING);
+    }
+
     public String offsetsTableName() {
         return getString(OFFSETS_TABLE_NAME);
     }
@@ -330,6 +365,14 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public OverflowPolicy transactionBufferOverflow() {
         return OverflowPolicy.parse(getString(TRANSACTION_BUFFER_OVERFLOW));
+    }
+
+    public long transactionIncompleteTimeoutMs() {
+        return getLong(TRANSACTION_INCOMPLETE_TIMEOUT_MS);
+    }
+
+    public IncompletePolicy transactionIncompletePolicy() {
+        return enumValue(IncompletePolicy.class, TRANSACTION_INCOMPLETE_POLICY);
     }
 
     /** True when Connect's errors.tolerance is 'all': bad records go to the errant record reporter (DLQ). */

@@ -2,6 +2,7 @@ package io.connectdelta.sink;
 
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.ChangeEventReader;
+import io.connectdelta.event.LogPosition;
 import io.connectdelta.event.RecordLocation;
 import io.connectdelta.event.TransactionBlock;
 import io.connectdelta.event.TransactionMarker;
@@ -10,14 +11,18 @@ import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
 import io.connectdelta.sink.plan.TableNaming;
+import io.connectdelta.sink.progress.FencedException;
+import io.connectdelta.sink.progress.PartitionProgress;
+import io.connectdelta.sink.progress.Partitions;
+import io.connectdelta.sink.progress.SinkProgress;
 import io.connectdelta.sink.transaction.ApplyUnit;
 import io.connectdelta.sink.transaction.TargetTransactions;
 import io.connectdelta.sink.transaction.TransactionBuffer;
 import io.connectdelta.sink.writer.JdbcWriter;
+import io.connectdelta.sink.writer.WriteFailure;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
@@ -28,7 +33,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -37,11 +42,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Buffers records, turns them into a plan and hands it to the writer; commits offsets only for records that are
- * applied (or reported to the DLQ). In exactly-once mode the next offsets live in the target database, written in
- * the data's transaction, and the task resumes from there.
+ * applied (or reported to the DLQ). In exactly-once mode {@link SinkProgress} keeps the bookkeeping: the next
+ * offsets and the highest source positions live in the target database, written in the data's transaction; the
+ * task resumes from there, skips what its source sent again, and cannot commit once it lost its partitions.
  * <p>
  * Writes run on one writer thread per task, so that the worker decodes the next records (JsonConverter, about
  * half of a sink task's time) while the previous ones are written: put() hands its records over and waits only
@@ -69,7 +76,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private TableNaming naming;
     private JdbcWriter writer;
     private SinkTaskMetrics metrics;
+    private SinkProgress progress;
+    /** Plain mode: the records to write next, in order. */
     private List<SinkRecord> buffer = new ArrayList<>();
+    /** Plain mode: the event of each buffered record, or null for a record with nothing to apply (sent again). */
+    private List<ChangeEvent> bufferedEvents = new ArrayList<>();
     /** Transaction mode only: data events and markers held until their source transaction is whole. */
     private TransactionBuffer transactions;
     /** Transaction mode only: groups ready source transactions into target transactions. */
@@ -96,10 +107,6 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private final List<TopicPartition> pausedMarkers = new ArrayList<>();
     /** A write failure seen outside put (in preCommit or close), to fail the next put with. */
     private RuntimeException pendingFailure;
-    /** Per partition the offset after the last record applied or reported: what may be committed. */
-    private final Map<TopicPartition, Long> appliedNext = new HashMap<>();
-    /** Per partition the next offset recorded in the target: records below it were applied before. */
-    private final Map<TopicPartition, Long> recordedNext = new HashMap<>();
 
     @Override
     public String version() {
@@ -115,7 +122,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
         metrics.register(config.connectorName(), taskId);
         Dialect dialect = Dialect.forUrl(config.connectionUrl());
-        writer = new JdbcWriter(config, dialect, metrics);
+        progress = new SinkProgress(config.exactlyOnce(), config.sourcePositionTracking(), metrics);
+        writer = new JdbcWriter(config, dialect, metrics, progress.owner());
         String threadName = "connectdelta-writer-" + config.connectorName() + "-" + taskId;
         writerThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, threadName);
@@ -126,12 +134,14 @@ public class DeltaJdbcSinkTask extends SinkTask {
         maxTransactionsAhead = Math.max(MIN_TRANSACTIONS_AHEAD, 2 * config.batchSize());
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
-                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow(),
+                    config.transactionIncompleteTimeoutMs(), config.transactionIncompletePolicy());
             targetTransactions = new TargetTransactions(config.batchSize());
         }
         LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
-                        + "transaction.aware={}", taskId, config.connectorName(), config.connectionUrl(), dialect.name(),
-                config.insertMode().name().toLowerCase(), config.exactlyOnce(), config.transactionAware());
+                        + "source.position.tracking={}, transaction.aware={}, instance {}", taskId, config.connectorName(),
+                config.connectionUrl(), dialect.name(), config.insertMode().name().toLowerCase(), config.exactlyOnce(),
+                progress.enabled() && config.sourcePositionTracking(), config.transactionAware(), progress.owner());
     }
 
     /**
@@ -154,32 +164,50 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        if (!config.exactlyOnce() || partitions.isEmpty()) {
+        if (!progress.enabled() || partitions.isEmpty()) {
             return;
         }
-        Map<TopicPartition, Long> recorded = writer.readOffsets(partitions);
-        recordedNext.putAll(recorded);
-        if (!recorded.isEmpty()) {
-            context.offset(recorded);
-            LOG.info("Resuming from the offsets recorded in the target: {}", recorded);
+        // On the writer thread, after the puts queued before: the writer's connection is not shared.
+        Map<TopicPartition, PartitionProgress> recorded;
+        try {
+            recorded = writerThread.submit(() -> writer.claim(partitions)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while claiming " + partitions, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException ? (RuntimeException) cause : new ConnectException(cause);
         }
+        Map<TopicPartition, Long> resume = progress.opened(recorded);
+        if (!resume.isEmpty()) {
+            context.offset(resume);
+        }
+        LOG.info("Claimed {} partition(s) for instance {}; resuming from the progress recorded in the target: {}",
+                partitions.size(), progress.owner(), recorded);
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        awaitWriterQuietly();
-        buffer.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.kafkaPartition())));
         if (transactions != null && !partitions.isEmpty()) {
-            // Held events are read again from the offsets the target recorded, once the partitions are open again.
-            transactions.clear();
-            targetTransactions.clear();
-            transactionsAhead = 0;
-            metrics.recordBuffered(0, 0);
+            // Whole transactions handed out by the buffer (some held back for group commit) are written first: the
+            // consumer's position in the partitions that stay is past them.
+            submit(List.of());
         }
-        partitions.forEach(p -> {
-            recordedNext.remove(p);
-            appliedNext.remove(p);
-        });
+        awaitWriterQuietly();
+        for (int i = buffer.size() - 1; i >= 0; i--) {
+            if (partitions.contains(Partitions.of(buffer.get(i)))) {
+                buffer.remove(i);
+                bufferedEvents.remove(i);
+            }
+        }
+        if (transactions != null && !partitions.isEmpty()) {
+            // What the revoked partitions brought is read again from the offsets the target recorded, once they are
+            // open again; what the others brought stays (a cooperative rebalance keeps them assigned).
+            transactions.forget(partitions);
+            transactionsAhead = transactions.endedTransactions();
+            metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
+        }
+        progress.closed(partitions);
         // The worker forgets the pause of partitions it takes away.
         pausedMarkers.removeAll(partitions);
     }
@@ -187,6 +215,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
+            if (transactions != null) {
+                // No records, but time passed: the buffer looks for a transaction stalled incomplete.
+                submit(records);
+            }
             // Nothing to decode meanwhile: wait for everything, so that a failed write fails this put.
             awaitWriter();
             throttleTransactionTopic();
@@ -194,7 +226,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         awaitWriter(PUTS_IN_FLIGHT - 1);
         throttleTransactionTopic();
-        // The worker hands every put its own list, so the writer thread may keep it.
+        submit(records);
+    }
+
+    /** Hands the records to the writer thread; the worker hands every put its own list, so the writer may keep it. */
+    private void submit(Collection<SinkRecord> records) {
         queuedPuts.incrementAndGet();
         inFlight.addLast(writerThread.submit(() -> process(records)));
     }
@@ -273,16 +309,20 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private void processInOrder(Collection<SinkRecord> records) {
         int batchSize = config.batchSize();
         for (SinkRecord record : records) {
-            Long recorded = recordedNext.get(new TopicPartition(record.topic(), record.kafkaPartition()));
-            if (recorded != null && record.kafkaOffset() < recorded) {
-                metrics.recordAlreadyApplied();
+            if (progress.appliedBeforeByOffset(record)) {
                 continue;
             }
             if (transactions != null) {
                 holdForTransaction(record);
                 continue;
             }
+            ChangeEvent event = read(record);
+            if (event != null && progress.accept(record, event.logPosition()) == SinkProgress.Verdict.RESENT) {
+                event = null;
+            }
+            // Kept without an event (unreadable, sent again): its offset still moves with the next write.
             buffer.add(record);
+            bufferedEvents.add(event);
             if (buffer.size() >= batchSize) {
                 writeBuffer();
             }
@@ -297,14 +337,38 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
     }
 
+    /** The record's change event, or null when it cannot be read (then it was reported, or the task fails). */
+    private ChangeEvent read(SinkRecord record) {
+        try {
+            return reader.read(record);
+        } catch (RuntimeException e) {
+            badRecord(record, e);
+            return null;
+        }
+    }
+
+    private boolean isTransactionTopic(SinkRecord record) {
+        return record.originalTopic().equals(transactionTopic);
+    }
+
     private void holdForTransaction(SinkRecord record) {
-        if (record.topic().equals(transactionTopic)) {
+        if (isTransactionTopic(record)) {
             TransactionMarker marker;
             try {
                 marker = TransactionMarker.read(record);
-            } catch (DataException e) {
+            } catch (RuntimeException e) {
                 badRecord(record, e);
                 transactions.addUnreadable(record, null);
+                return;
+            }
+            if (marker.status() == TransactionMarker.Status.BEGIN) {
+                // END has what the buffer needs: it consumes a BEGIN on its own, holding nothing open.
+                transactions.addMarker(record, marker);
+                return;
+            }
+            if (progress.accept(record, marker.position()) == SinkProgress.Verdict.RESENT) {
+                // The END of a transaction applied before: its events are skipped as they come, each by its own position.
+                transactions.addAlreadyApplied(record);
                 return;
             }
             transactions.addMarker(record, marker);
@@ -313,14 +377,25 @@ public class DeltaJdbcSinkTask extends SinkTask {
         ChangeEvent event;
         try {
             event = reader.read(record);
-        } catch (DataException e) {
+        } catch (RuntimeException e) {
             badRecord(record, e);
             // Still counted in its transaction, so that the rest of the transaction is applied.
-            TransactionBlock tx = TransactionBlock.of(record.value());
-            transactions.addUnreadable(record, tx == null ? null : tx.xid());
+            transactions.addUnreadable(record, transactionBlockOf(record));
+            return;
+        }
+        if (progress.accept(record, event.logPosition()) == SinkProgress.Verdict.RESENT) {
+            transactions.addAlreadyApplied(record);
             return;
         }
         transactions.add(record, event);
+    }
+
+    private static TransactionBlock transactionBlockOf(SinkRecord record) {
+        try {
+            return TransactionBlock.of(record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -336,7 +411,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 planned.addAll(unit.events());
                 consumed.addAll(unit.records());
             }
-            apply(planned, nextOffsets(consumed));
+            apply(planned, progress.progressAfter(consumed, positionsOf(planned)));
             long now = System.nanoTime();
             int sourceTransactions = 0;
             long latency = 0;
@@ -344,6 +419,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 if (unit.isTransaction()) {
                     sourceTransactions++;
                     latency += now - unit.completedNanos();
+                    if (!unit.complete()) {
+                        metrics.recordIncompleteTransactionApplied();
+                    }
                 }
             }
             metrics.recordSourceTransactions(sourceTransactions, sourceTransactions == 0 ? 0
@@ -356,15 +434,28 @@ public class DeltaJdbcSinkTask extends SinkTask {
     }
 
     /**
-     * Per partition, the offset after the last of these records. Handed-out records form a prefix of each
-     * partition (TransactionBuffer's rule), so this is exactly how far the partition is applied after them.
+     * The source position of each record a write applies: its event's, or an END marker's. Records of events that
+     * were not read (reported) or skipped have none: their positions were applied before.
      */
-    private static Map<TopicPartition, Long> nextOffsets(List<SinkRecord> records) {
-        Map<TopicPartition, Long> next = new HashMap<>();
-        for (SinkRecord record : records) {
-            next.merge(new TopicPartition(record.topic(), record.kafkaPartition()), record.kafkaOffset() + 1, Math::max);
+    private Function<SinkRecord, LogPosition> positionsOf(List<ChangeEvent> events) {
+        Map<SinkRecord, LogPosition> positions = new IdentityHashMap<>();
+        for (ChangeEvent event : events) {
+            positions.put((SinkRecord) event.record(), event.logPosition());
         }
-        return next;
+        return record -> {
+            if (positions.containsKey(record)) {
+                return positions.get(record);
+            }
+            if (transactions != null && isTransactionTopic(record)) {
+                try {
+                    TransactionMarker marker = TransactionMarker.read(record);
+                    return marker.status() == TransactionMarker.Status.END ? marker.position() : null;
+                } catch (RuntimeException unreadable) {
+                    return null;
+                }
+            }
+            return null;
+        };
     }
 
     @Override
@@ -373,14 +464,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         if (pendingFailure == null) {
             writeBuffer();
         }
-        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
-        for (TopicPartition partition : currentOffsets.keySet()) {
-            Long next = appliedNext.get(partition);
-            if (next != null) {
-                committable.put(partition, new OffsetAndMetadata(next));
-            }
-        }
-        return committable;
+        return progress.committable(currentOffsets.keySet());
     }
 
     @Override
@@ -394,24 +478,23 @@ public class DeltaJdbcSinkTask extends SinkTask {
             return;
         }
         List<SinkRecord> records = buffer;
-        buffer = new ArrayList<>();
         List<ChangeEvent> events = new ArrayList<>(records.size());
-        for (SinkRecord record : records) {
-            try {
-                events.add(reader.read(record));
-            } catch (DataException e) {
-                badRecord(record, e);
+        for (ChangeEvent event : bufferedEvents) {
+            if (event != null) {
+                events.add(event);
             }
         }
-        apply(events, nextOffsets(records));
+        buffer = new ArrayList<>();
+        bufferedEvents = new ArrayList<>();
+        apply(events, progress.progressAfter(records, positionsOf(events)));
     }
 
     /**
      * Applies the events in one target transaction that also records {@code next} as the partitions' progress.
-     * When that fails for a reason other than a transient one, the events are applied again one by one under
-     * savepoints, to find the bad ones and report them (DLQ) or fail naming them.
+     * When that fails for a reason other than a transient one or fencing, the events are applied again one by one
+     * under savepoints, to find the bad ones and report them (DLQ) or fail naming them.
      */
-    private void apply(List<ChangeEvent> events, Map<TopicPartition, Long> next) {
+    private void apply(List<ChangeEvent> events, Map<TopicPartition, PartitionProgress> next) {
         PlanBuilder builder = new PlanBuilder(config, naming);
         List<ChangeEvent> planned = new ArrayList<>();
         for (ChangeEvent event : events) {
@@ -421,15 +504,17 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 } else {
                     metrics.recordIgnored();
                 }
-            } catch (DataException e) {
+            } catch (RuntimeException e) {
+                // Not only DataExceptions: a value Java cannot convert is a bad record too, never a crash loop.
                 badRecord((SinkRecord) event.record(), e);
             }
         }
         try {
             writer.write(List.of(builder.take()), next, null);
             planned.forEach(metrics::recordApplied);
-        } catch (ConnectException e) {
-            if (e.getCause() instanceof java.sql.SQLException && writer.dialect().isTransient((java.sql.SQLException) e.getCause())) {
+        } catch (RuntimeException e) {
+            if (e instanceof FencedException || (e instanceof WriteFailure && e.getCause() instanceof java.sql.SQLException
+                    && writer.dialect().isTransient((java.sql.SQLException) e.getCause()))) {
                 throw e;
             }
             // Find the record(s) at fault: apply one event per savepoint in a new transaction.
@@ -451,8 +536,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 }
             }
         }
-        appliedNext.putAll(next);
-        next.forEach((partition, offset) -> recordedNext.computeIfPresent(partition, (p, old) -> Math.max(old, offset)));
+        progress.applied(next);
     }
 
     /** A record that cannot be applied: to the DLQ with errors.tolerance=all, else the task fails naming it. */

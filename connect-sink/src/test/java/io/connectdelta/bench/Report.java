@@ -18,7 +18,7 @@ import java.util.Map;
 /** Collects the figures of one benchmark run and writes docs/benchmarks.md with its chart docs/benchmarks.svg. */
 final class Report {
     /** The metadata.fields of the compact rows: what our sink and a transaction-aware consumer read. */
-    static final String COMPACT_METADATA = "ts_ms,transaction,source.schema,source.table,source.ts_ms";
+    static final String COMPACT_METADATA = "ts_ms,transaction,source.sequence,source.schema,source.table,source.ts_ms";
     static final String DELTA_COMPACT = "delta, compact metadata";
     static final String DELTA_CARRIED = "delta, carried row schema, compact metadata";
     /** ToDelta as the benchmark's delta topic (b) has it: compact metadata, a row schema of the carried fields. */

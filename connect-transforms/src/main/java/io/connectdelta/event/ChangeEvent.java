@@ -140,7 +140,8 @@ public final class ChangeEvent {
      */
     public LogPosition logPosition() {
         if (!logPositionRead) {
-            logPosition = LogPosition.ofSource(source);
+            // Snapshot reads share one position (also where a trimmed source block lost its snapshot field).
+            logPosition = op == Op.READ ? null : LogPosition.ofSource(source);
             logPositionRead = true;
         }
         return logPosition;

@@ -15,13 +15,14 @@ import java.util.Arrays;
  * 16 hexadecimal digits each. A database can compare it with {@code <} as well.
  *
  * <ul>
- *   <li>PostgreSQL ({@code source.connector=postgresql}): {@code source.sequence}, Debezium's
+ *   <li>PostgreSQL: {@code source.sequence}, Debezium's
  *       {@code ["<last commit LSN>","<LSN>"]}, which it documents for exactly this purpose: both parts grow in
  *       the order of the replication stream (transactions in commit order, events of a transaction in LSN order).
  *       Without {@code sequence} the LSN alone does not order events of interleaved transactions: no position.</li>
- *   <li>MySQL and MariaDB ({@code mysql}, {@code mariadb}): the binlog file's number, {@code pos} and {@code row},
- *       in a log named after {@code server_id}.</li>
- *   <li>Snapshot events ({@code source.snapshot} other than {@code false}) share one position: none.</li>
+ *   <li>MySQL and MariaDB: the binlog {@code file}'s number, {@code pos} and {@code row}, in a log named after
+ *       {@code server_id}.</li>
+ *   <li>Snapshot events ({@code source.snapshot} other than {@code false}, and every read, op {@code r}) share
+ *       one position: none.</li>
  * </ul>
  */
 public final class LogPosition implements Comparable<LogPosition> {
@@ -55,7 +56,9 @@ public final class LogPosition implements Comparable<LogPosition> {
 
     /**
      * The position of a change event with this Debezium source block (Struct or Map), or null when the block
-     * does not order the event within its log (no block, a snapshot, an unknown connector, missing fields).
+     * does not order the event within its log (no block, a snapshot, another connector, missing fields). The
+     * connector is told by the fields ({@code sequence}; {@code file}), so a trimmed block that keeps only them
+     * still has a position.
      */
     public static LogPosition ofSource(Object source) {
         if (source == null) {
@@ -65,19 +68,15 @@ public final class LogPosition implements Comparable<LogPosition> {
         if (snapshot != null && !"false".equals(snapshot.toString())) {
             return null;
         }
-        Object connector = ChangeEventReader.get(source, "connector");
-        if (connector == null) {
-            return null;
+        // By the fields, not source.connector: a compact block (metadata.fields) may keep only these.
+        Object sequence = ChangeEventReader.get(source, "sequence");
+        if (sequence != null) {
+            return postgres(sequence);
         }
-        switch (connector.toString()) {
-            case "postgresql":
-                return postgres(ChangeEventReader.get(source, "sequence"));
-            case "mysql":
-            case "mariadb":
-                return binlog(source);
-            default:
-                return null;
+        if (ChangeEventReader.get(source, "file") != null) {
+            return binlog(source);
         }
+        return null;
     }
 
     /** From Debezium PostgreSQL's {@code sequence}: {@code ["<last commit LSN>","<LSN>"]}, either may be null. */

@@ -27,10 +27,12 @@ public final class MetadataFields {
             + "${source.schema} or ${source.table} needs those fields; Reselect (and ToFull with "
             + "on.missing.state=reselect) without table.name.format needs source.schema and source.table "
             + "(MySQL, MariaDB: source.db and source.table), and source.ts_ms so that its row cache never answers "
-            + "with a row read before the change; a transaction-aware sink needs transaction. ToFull restores the "
-            + "row, not the dropped metadata: its full events carry the metadata the event kept. A compact set that "
-            + "serves all of these: ts_ms,transaction,source.schema,source.table,source.ts_ms (PostgreSQL's "
-            + "transaction.id is txId:LSN of the event, so source.txId and source.lsn would repeat it).";
+            + "with a row read before the change; a transaction-aware sink needs transaction; the sink's "
+            + "exactly-once from the source's position needs source.sequence (PostgreSQL; MySQL, MariaDB: "
+            + "source.file, source.pos, source.row and source.server_id). ToFull restores the row, not the dropped "
+            + "metadata: its full events carry the metadata the event kept. A compact set that serves all of these "
+            + "for PostgreSQL: ts_ms,transaction,source.sequence,source.schema,source.table,source.ts_ms "
+            + "(transaction.id is txId:LSN of the event, so source.txId and source.lsn would repeat it).";
 
     static final MetadataFields KEEP_ALL = new MetadataFields(true, Set.of(), Set.of());
 

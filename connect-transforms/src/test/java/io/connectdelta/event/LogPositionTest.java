@@ -45,6 +45,8 @@ class LogPositionTest {
         assertNull(LogPosition.ofSource(source("connector", "postgresql", "snapshot", "last",
                 "sequence", "[null,\"100\"]")));
         assertNull(LogPosition.ofSource(source("connector", "oracle", "scn", "123")));
+        assertEquals(LogPosition.of("postgresql", 7, 9), LogPosition.ofSource(source("sequence", "[\"7\",\"9\"]")),
+                "a block trimmed to its sequence still orders the event");
         assertNull(LogPosition.ofSource(source("connector", "postgresql", "sequence", "[\"1\",\"x\"]")));
     }
 

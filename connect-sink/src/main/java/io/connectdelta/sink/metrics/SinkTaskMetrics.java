@@ -20,6 +20,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final Map<String, LongAdder> applied = new ConcurrentHashMap<>();
     private final LongAdder ignored = new LongAdder();
     private final LongAdder alreadyApplied = new LongAdder();
+    private final LongAdder resentSkipped = new LongAdder();
     private final LongAdder reported = new LongAdder();
     private final LongAdder columnsWritten = new LongAdder();
     private final LongAdder columnsSkipped = new LongAdder();
@@ -38,6 +39,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder sourceTransactionLatencyNanos = new LongAdder();
     private final AtomicLong eventsBuffered = new AtomicLong();
     private final AtomicLong transactionsBuffered = new AtomicLong();
+    private final LongAdder incompleteTransactionsApplied = new LongAdder();
     private ObjectName name;
 
     public static ObjectName objectName(String connector, int task) {
@@ -88,6 +90,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         alreadyApplied.increment();
     }
 
+    public void recordResentSkipped() {
+        resentSkipped.increment();
+    }
+
     public void recordReported() {
         reported.increment();
     }
@@ -114,6 +120,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         sourceTransactions.add(transactions);
         sourceTransactionEvents.add(events);
         sourceTransactionLatencyNanos.add(latencyNanosSum);
+    }
+
+    /** transaction.incomplete.policy=apply applied a source transaction without all its events. */
+    public void recordIncompleteTransactionApplied() {
+        incompleteTransactionsApplied.increment();
     }
 
     public void recordBuffered(long events, long transactions) {
@@ -182,6 +193,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getRecordsSkippedAsAlreadyApplied() {
         return alreadyApplied.sum();
+    }
+
+    @Override
+    public long getRecordsSkippedAsResent() {
+        return resentSkipped.sum();
     }
 
     @Override
@@ -270,5 +286,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getSourceTransactionsBuffered() {
         return transactionsBuffered.get();
+    }
+
+    @Override
+    public long getIncompleteSourceTransactionsApplied() {
+        return incompleteTransactionsApplied.sum();
     }
 }

@@ -19,6 +19,12 @@ public interface SinkTaskMetricsMBean {
 
     long getRecordsSkippedAsAlreadyApplied();
 
+    /**
+     * Changes skipped because their source sent them again (Debezium after an unclean stop): at new offsets, but at
+     * or below the highest source position already applied from their partition.
+     */
+    long getRecordsSkippedAsResent();
+
     long getRecordsReportedToDlq();
 
     long getColumnsWritten();
@@ -61,4 +67,10 @@ public interface SinkTaskMetricsMBean {
 
     /** Transaction mode: source transactions held, waiting for their END marker or some of their events. */
     long getSourceTransactionsBuffered();
+
+    /**
+     * Transaction mode: source transactions applied without all their events (transaction.incomplete.policy=apply),
+     * after waiting incomplete past transaction.incomplete.timeout.ms while later ones were complete.
+     */
+    long getIncompleteSourceTransactionsApplied();
 }

@@ -9,6 +9,7 @@ import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.RowWrite;
 import io.connectdelta.sink.plan.TablePlan;
 import io.connectdelta.sink.plan.WriteKind;
+import io.connectdelta.sink.progress.PartitionProgress;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -57,6 +58,8 @@ public final class JdbcWriter implements AutoCloseable {
     /** Null where the dialect has no UPDATE of many rows from arrays. */
     private final ArrayUpdates arrayUpdates;
     private final ConnectionOpener opener;
+    /** This task instance's claim on its partitions, checked by every write (fencing). */
+    private final String owner;
     private Connection connection;
 
     /** Opens a new connection to the target. */
@@ -65,13 +68,15 @@ public final class JdbcWriter implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
-    public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics) {
-        this(config, dialect, metrics, () -> connect(config, dialect));
+    public JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics, String owner) {
+        this(config, dialect, metrics, owner, () -> connect(config, dialect));
     }
 
     /** With connections from {@code opener} (tests put faults between the writer and a real database). */
-    JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics, ConnectionOpener opener) {
+    JdbcWriter(DeltaJdbcSinkConfig config, Dialect dialect, SinkTaskMetrics metrics, String owner,
+               ConnectionOpener opener) {
         this.opener = opener;
+        this.owner = owner;
         this.config = config;
         this.dialect = dialect;
         this.metrics = metrics;
@@ -111,31 +116,46 @@ public final class JdbcWriter implements AutoCloseable {
         return connection;
     }
 
-    /** The next offsets recorded for these partitions (exactly-once mode); creates the offsets table if missing. */
-    public Map<TopicPartition, Long> readOffsets(Collection<TopicPartition> partitions) {
-        return withRetries("read the offsets table", (c, attempt) -> {
+    /**
+     * Claims the partitions for this task instance and reads what the target records for them (exactly-once
+     * mode); creates the offsets table if missing. Every later write of a previous owner of the partitions fails.
+     */
+    public Map<TopicPartition, PartitionProgress> claim(Collection<TopicPartition> partitions) {
+        return withRetries("claim partitions in the offsets table", (c, attempt) -> {
             c.setAutoCommit(true);
             try {
                 offsets.createIfMissing(c);
-                return offsets.read(c, partitions);
             } finally {
                 c.setAutoCommit(false);
             }
+            Map<TopicPartition, PartitionProgress> progress = offsets.claim(c, partitions, owner);
+            c.commit();
+            return progress;
+        });
+    }
+
+    /** What the target records for these partitions, without claiming them. */
+    public Map<TopicPartition, PartitionProgress> readProgress(Collection<TopicPartition> partitions) {
+        return withRetries("read the offsets table", (c, attempt) -> {
+            Map<TopicPartition, PartitionProgress> progress = offsets.read(c, partitions);
+            c.commit();
+            return progress;
         });
     }
 
     /**
-     * Applies the units in one transaction together with {@code nextOffsets}. Without a handler any failure fails
+     * Applies the units in one transaction together with {@code progress} (exactly-once mode: where this task
+     * instance still owns the partitions, else a {@link io.connectdelta.sink.progress.FencedException}). Without a handler any failure fails
      * the whole write; with one, each unit runs under a savepoint and a failed unit is rolled back alone and handed
      * to the handler (which may throw to abort everything).
      */
-    public void write(List<FlushPlan> units, Map<TopicPartition, Long> nextOffsets, FailureHandler handler) {
+    public void write(List<FlushPlan> units, Map<TopicPartition, PartitionProgress> progress, FailureHandler handler) {
         withRetries("write " + units.size() + " plan(s)", (c, attempt) -> {
-            if (attempt > 0 && config.exactlyOnce() && alreadyRecorded(c, nextOffsets)) {
+            if (attempt > 0 && config.exactlyOnce() && alreadyRecorded(c, progress)) {
                 // The failure hit after the commit (a connection lost while the commit was acknowledged): the
                 // offsets say this write is in, and applying it again would apply it twice.
                 c.rollback();
-                LOG.info("A write that failed after its commit was applied: the target records offsets {}", nextOffsets);
+                LOG.info("A write that failed after its commit was applied: the target records {}", progress);
                 return null;
             }
             long start = System.nanoTime();
@@ -178,12 +198,12 @@ public final class JdbcWriter implements AutoCloseable {
                 }
             }
             if (config.exactlyOnce()) {
-                offsets.write(c, nextOffsets);
+                offsets.write(c, progress, owner);
             }
             c.commit();
             long nanos = System.nanoTime() - start;
             metrics.recordCommit(nanos);
-            LOG.debug("Committed {} plan(s) and offsets {} in {} ms", units.size(), nextOffsets, nanos / 1_000_000);
+            LOG.debug("Committed {} plan(s) and progress {} in {} ms", units.size(), progress, nanos / 1_000_000);
             return null;
         });
     }
@@ -358,15 +378,15 @@ public final class JdbcWriter implements AutoCloseable {
         }
     }
 
-    /** True when the target already records every partition at or past {@code nextOffsets}. */
-    private boolean alreadyRecorded(Connection c, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-        if (nextOffsets.isEmpty()) {
+    /** True when the target already records every partition at or past {@code progress}'s offsets. */
+    private boolean alreadyRecorded(Connection c, Map<TopicPartition, PartitionProgress> progress) throws SQLException {
+        if (progress.isEmpty()) {
             return false;
         }
-        Map<TopicPartition, Long> recorded = offsets.read(c, nextOffsets.keySet());
-        for (Map.Entry<TopicPartition, Long> next : nextOffsets.entrySet()) {
-            Long at = recorded.get(next.getKey());
-            if (at == null || at < next.getValue()) {
+        Map<TopicPartition, PartitionProgress> recorded = offsets.read(c, progress.keySet());
+        for (Map.Entry<TopicPartition, PartitionProgress> next : progress.entrySet()) {
+            PartitionProgress at = recorded.get(next.getKey());
+            if (at == null || at.nextOffset() < next.getValue().nextOffset()) {
                 return false;
             }
         }

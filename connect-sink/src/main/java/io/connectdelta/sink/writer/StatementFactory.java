@@ -324,7 +324,20 @@ final class StatementFactory {
 
     /** The value as this dialect binds it for the column. */
     Object bindable(Value value, ColumnInfo info) {
-        return dialect.adapt(ValueConverter.toJdbc(value, info), info);
+        try {
+            return dialect.adapt(ValueConverter.toJdbc(value, info), info);
+        } catch (DataException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // NumberFormatException, DateTimeException, ...: the value does not fit the column; say which.
+            throw new DataException("Cannot write " + abbreviate(value) + " into column '" + info.name() + "' ("
+                    + info.typeName() + "): " + e, e);
+        }
+    }
+
+    private static String abbreviate(Value value) {
+        String text = String.valueOf(value == null ? null : value.value());
+        return text.length() <= 60 ? "'" + text + "'" : "'" + text.substring(0, 57) + "...'";
     }
 
     private static ColumnInfo column(TableInfo table, String name, RowWrite write) {

@@ -36,7 +36,8 @@ public final class TestDeltaEncoder {
     private final Schema patch;
     private final Schema idOnly;
     private long offset;
-    private String sequence;
+    private boolean sourcePositions;
+    private Long lsn;
 
     public TestDeltaEncoder(String topic, String sourceTable, Schema keySchema, Schema rowSchema) {
         this.topic = topic;
@@ -132,18 +133,37 @@ public final class TestDeltaEncoder {
     }
 
     /**
+     * From now on the source blocks carry Debezium PostgreSQL's {@code sequence} (last commit LSN, LSN), growing
+     * with every event this encoder makes, as in a replication stream: the record at offset n is at LSN n + 1, so
+     * records must then be put in the order they were made. A record sent again ({@link #resent}) keeps its
+     * position.
+     */
+    public TestDeltaEncoder withSourcePositions() {
+        this.sourcePositions = true;
+        return this;
+    }
+
+    /**
      * The events made from now on carry Debezium PostgreSQL's {@code sequence} at this LSN (as the last commit's
-     * LSN and the event's), which gives them a log position; null: no sequence, no position.
+     * LSN and the event's), whatever their offset; null: back to no fixed LSN.
      */
     public TestDeltaEncoder atLsn(Long lsn) {
-        sequence = lsn == null ? null : "[\"" + lsn + "\",\"" + lsn + "\"]";
+        this.lsn = lsn;
         return this;
     }
 
     private Struct source() {
         return new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "srv").put("db", "src")
                 .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L)
-                .put("sequence", sequence);
+                .put("sequence", lsn != null ? "[\"" + lsn + "\",\"" + lsn + "\"]"
+                        : sourcePositions ? "[null,\"" + (offset + 1) + "\"]" : null);
+    }
+
+    /** The same change at another offset of the topic: what a source sends again after an unclean stop. */
+    public SinkRecord resent(SinkRecord record) {
+        return new SinkRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                record.valueSchema(), record.value(), offset++, record.timestamp(), record.timestampType(),
+                record.headers());
     }
 
     private SinkRecord record(Struct key, Schema valueSchema, Object value, String format) {

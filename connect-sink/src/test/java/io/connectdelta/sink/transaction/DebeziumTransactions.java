@@ -27,9 +27,11 @@ final class DebeziumTransactions {
     static final Schema TX = SchemaBuilder.struct().name("event.block")
             .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
             .field("data_collection_order", Schema.INT64_SCHEMA).optional().build();
+    static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+            .field("connector", Schema.STRING_SCHEMA).field("sequence", Schema.OPTIONAL_STRING_SCHEMA).optional().build();
     static final Schema ENVELOPE = SchemaBuilder.struct().name("db.public.row.Envelope")
             .field("before", ROW).field("after", ROW).field("op", Schema.STRING_SCHEMA)
-            .field("transaction", TX).build();
+            .field("transaction", TX).field("source", SOURCE).build();
     static final Schema COLLECTION = SchemaBuilder.struct().name("event.collection")
             .field("data_collection", Schema.STRING_SCHEMA).field("event_count", Schema.INT64_SCHEMA).build();
     static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
@@ -50,6 +52,25 @@ final class DebeziumTransactions {
         return record(topic, partition, new Struct(KEY).put("id", id), ENVELOPE, value);
     }
 
+    /**
+     * An upsert as {@link #data}, in transaction {@code xid} with id {@code xid:lsn}, whose source block orders it
+     * in the replication stream as Debezium's PostgreSQL connector does: {@code sequence} is
+     * {@code ["<last commit LSN>","<lsn>"]}.
+     */
+    SinkRecord dataAt(String topic, int partition, int id, long balance, long xid, long lastCommitLsn, long lsn,
+                      long totalOrder) {
+        SinkRecord record = data(topic, partition, id, balance, xid + ":" + lsn, totalOrder);
+        ((Struct) record.value()).put("source", new Struct(SOURCE).put("connector", "postgresql")
+                .put("sequence", "[\"" + lastCommitLsn + "\",\"" + lsn + "\"]"));
+        return record;
+    }
+
+    /** The same record at the next offset of its partition: what a source sends again after an unclean stop. */
+    SinkRecord resent(SinkRecord record) {
+        return record(record.topic(), record.kafkaPartition(), (Struct) record.key(), record.valueSchema(),
+                (Struct) record.value());
+    }
+
     /** A delete of row {@code id} in the source transaction {@code txId}. */
     SinkRecord delete(String topic, int partition, int id, String txId, long totalOrder) {
         Struct value = new Struct(ENVELOPE).put("before", new Struct(ROW).put("id", id).put("balance", 0L)).put("op", "d")
@@ -65,6 +86,11 @@ final class DebeziumTransactions {
 
     /** A BEGIN (counts null) or END marker. */
     SinkRecord marker(String status, String txId, Map<String, Long> counts) {
+        return marker(status, txId, counts, 0);
+    }
+
+    /** A BEGIN (counts null) or END marker on a partition of the transaction topic. */
+    SinkRecord marker(String status, String txId, Map<String, Long> counts, int partition) {
         Struct value = new Struct(MARKER).put("status", status).put("id", txId).put("ts_ms", 1L);
         if (counts != null) {
             List<Struct> collections = new ArrayList<>();
@@ -73,7 +99,7 @@ final class DebeziumTransactions {
             value.put("event_count", counts.values().stream().mapToLong(Long::longValue).sum());
             value.put("data_collections", collections);
         }
-        return record(TX_TOPIC, 0, null, MARKER, value);
+        return record(TX_TOPIC, partition, null, MARKER, value);
     }
 
     private SinkRecord record(String topic, int partition, Struct key, Schema schema, Struct value) {

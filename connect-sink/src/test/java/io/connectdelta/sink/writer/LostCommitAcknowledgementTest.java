@@ -4,6 +4,7 @@ import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.progress.PartitionProgress;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
 import io.connectdelta.sink.support.DatabasePair;
@@ -82,6 +83,10 @@ class LostCommitAcknowledgementTest {
         return plan.take();
     }
 
+    static PartitionProgress progress(long nextOffset) {
+        return new PartitionProgress(nextOffset, null);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dbs")
     void theRetryOfACommittedWriteFindsItsOffsetsAndAppliesNothingAgain(String kind) {
@@ -93,14 +98,14 @@ class LostCommitAcknowledgementTest {
         SinkTaskMetrics metrics = new SinkTaskMetrics();
         AtomicInteger failures = new AtomicInteger(0);
         TopicPartition partition = new TopicPartition(table, 0);
-        try (JdbcWriter writer = new JdbcWriter(config, dialect, metrics, losingAcknowledgements(config, dialect, failures))) {
-            writer.readOffsets(List.of(partition));
+        try (JdbcWriter writer = new JdbcWriter(config, dialect, metrics, "test-instance", losingAcknowledgements(config, dialect, failures))) {
+            writer.claim(List.of(partition));
             for (int id = 1; id <= 3; id++) {
                 failures.set(1);
-                writer.write(List.of(insertOf(config, e, id, "row " + id)), Map.of(partition, (long) id), null);
+                writer.write(List.of(insertOf(config, e, id, "row " + id)), Map.of(partition, progress(id)), null);
                 assertEquals(id, metrics.getRetries(), "the lost acknowledgement was retried");
                 assertEquals("row " + id, Items.row(db, table, id).get("name"));
-                assertEquals(Map.of(partition, (long) id), writer.readOffsets(List.of(partition)));
+                assertEquals(Map.of(partition, progress(id)), writer.readProgress(List.of(partition)));
             }
         }
         metrics.close();
@@ -116,10 +121,10 @@ class LostCommitAcknowledgementTest {
         Dialect dialect = Dialect.forUrl(config.connectionUrl());
         SinkTaskMetrics metrics = new SinkTaskMetrics();
         AtomicInteger failures = new AtomicInteger(1);
-        try (JdbcWriter writer = new JdbcWriter(config, dialect, metrics, losingAcknowledgements(config, dialect, failures))) {
+        try (JdbcWriter writer = new JdbcWriter(config, dialect, metrics, "test-instance", losingAcknowledgements(config, dialect, failures))) {
             TopicPartition partition = new TopicPartition(table, 0);
             WriteFailure failure = assertThrows(WriteFailure.class,
-                    () -> writer.write(List.of(insertOf(config, e, 1, "once")), Map.of(partition, 1L), null));
+                    () -> writer.write(List.of(insertOf(config, e, 1, "once")), Map.of(partition, progress(1)), null));
             assertTrue(failure.getMessage().contains("23") || failure.getMessage().toLowerCase().contains("duplicate"),
                     failure.getMessage());
         }
