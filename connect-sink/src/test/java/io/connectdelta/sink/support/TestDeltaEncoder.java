@@ -144,8 +144,8 @@ public final class TestDeltaEncoder {
     }
 
     /**
-     * The events made from now on carry Debezium PostgreSQL's {@code sequence} at this LSN (as the last commit's
-     * LSN and the event's), whatever their offset; null: back to no fixed LSN.
+     * The next event made carries Debezium PostgreSQL's {@code sequence} at this LSN (as the last commit's LSN and
+     * the event's), the ones after it the following LSNs, whatever their offsets; null: no such LSNs.
      */
     public TestDeltaEncoder atLsn(Long lsn) {
         this.lsn = lsn;
@@ -155,7 +155,7 @@ public final class TestDeltaEncoder {
     private Struct source() {
         return new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "srv").put("db", "src")
                 .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L)
-                .put("sequence", lsn != null ? "[\"" + lsn + "\",\"" + lsn + "\"]"
+                .put("sequence", lsn != null ? "[\"" + lsn + "\",\"" + lsn++ + "\"]"
                         : sourcePositions ? "[null,\"" + (offset + 1) + "\"]" : null);
     }
 
