@@ -49,6 +49,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String EXACTLY_ONCE = "exactly.once.enabled";
     public static final String SOURCE_POSITION_TRACKING = "source.position.tracking.enabled";
     public static final String PLACEHOLDER = ToastPlaceholder.CONFIG;
+    public static final String ORDERING_GUARD_COLUMN = "ordering.guard.column.name";
     public static final String TRANSACTION_AWARE = "transaction.aware";
     public static final String TRANSACTION_TOPIC = "transaction.topic";
     public static final String TRANSACTION_BUFFER_MAX_EVENTS = "transaction.buffer.max.events";
@@ -119,6 +120,15 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                     Importance.LOW, ToastPlaceholder.CONFIG_DOC + " Columns holding it are left out of the row's "
                             + "statement, never written.",
                     WRITES_GROUP, 10, ConfigDef.Width.LONG, "TOAST placeholder")
+            .define(ORDERING_GUARD_COLUMN, Type.STRING, "", new ColumnNameValidator(), Importance.MEDIUM,
+                    "The ordering guard (empty: off). The column of every target table that keeps the source "
+                            + "position of the row's last write (Debezium's PostgreSQL sequence, or binlog file, pos "
+                            + "and row); updates, upserts and deletes then apply only where the stored position is "
+                            + "NULL or older, so an older event sent again (a re-send, a replay after an offset reset, "
+                            + "a backfill) never overwrites a newer row. Events without a position (snapshots) are "
+                            + "written unconditionally. With schema.evolution=basic the column is created; otherwise "
+                            + "it must exist (a text column that compares bytewise).",
+                    WRITES_GROUP, 11, ConfigDef.Width.MEDIUM, "Ordering guard column")
             .define(BATCH_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Records buffered before a write; also the largest JDBC batch. A flush (offset commit) writes "
                             + "whatever is buffered.",
@@ -221,6 +231,22 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
         }
     }
 
+    /** Empty, or a column name without surrounding blanks. */
+    private static final class ColumnNameValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String text = value == null ? "" : value.toString();
+            if (!text.equals(text.strip()) || text.indexOf('\0') >= 0) {
+                throw new ConfigException(name, value, "must be empty or a column name without surrounding blanks");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty (off) or a column name";
+        }
+    }
+
     private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
         String[] names = Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
         return ConfigDef.CaseInsensitiveValidString.in(names);
@@ -285,6 +311,12 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public ToastPlaceholder placeholder() {
         return ToastPlaceholder.of(getString(PLACEHOLDER));
+    }
+
+    /** The ordering guard's position column, or null when the guard is off. */
+    public String orderingGuardColumn() {
+        String column = getString(ORDERING_GUARD_COLUMN);
+        return column == null || column.isEmpty() ? null : column;
     }
 
     public int batchSize() {

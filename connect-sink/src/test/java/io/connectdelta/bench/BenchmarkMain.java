@@ -53,8 +53,8 @@ public final class BenchmarkMain {
     private final int toastUpdates = Integer.getInteger("bench.toast.updates", 2000);
     private final boolean jmh = Boolean.parseBoolean(System.getProperty("bench.jmh", "true"));
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
-    /** Sinks to run in the throughput section (a to e, and x); all by default. */
-    private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,x").split(","));
+    /** Sinks to run in the throughput section (a to e, g, and x); all by default. */
+    private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,g,x").split(","));
     /** Sections to run (size, throughput, wal, freshness, jmh); all by default. */
     private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,freshness,jmh").split(","));
 
@@ -149,6 +149,7 @@ public final class BenchmarkMain {
                 new Sink("c", "Delta sink, transaction mode", false),
                 new Sink("d", "Debezium JDBC sink 3.5.0.Final", false),
                 new Sink("e", "Hand-written JDBC sink task (limit)", false),
+                new Sink("g", "Delta sink, full events, ordering guard", false),
                 new Sink("x", "Hand-written JDBC outside Kafka Connect", true)).stream().filter(s -> sinkIds.contains(s.id())).toList();
         log("Warm-up: every sink once on %d events", warm.eventCount);
         for (Sink sink : sinks) {
@@ -222,6 +223,13 @@ public final class BenchmarkMain {
                 config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
                 config.put("value.converter.schemas.enable", "true");
                 config.put("value.converter.schemas.cache.size", "5000");
+                break;
+            case "g":
+                config.put("connector.class", OUR_SINK);
+                // Sink a with the guard: every row stores its event's position, every upsert compares it. The
+                // column is added to the pre-created (empty) table on the first write.
+                config.put("ordering.guard.column.name", "src_pos");
+                config.put("schema.evolution", "basic");
                 break;
             case "e":
                 config.put("connector.class", HandWrittenSinkConnector.class.getName());

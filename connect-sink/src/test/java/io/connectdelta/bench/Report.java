@@ -163,6 +163,11 @@ final class Report {
                 .append(goal("b/d: delta events vs Debezium JDBC sink", ratio("b", "d"), 3.0))
                 .append(goal("a/e: full events vs hand-written limit", ratio("a", "e"), 0.9))
                 .append(goal("c/a: transaction mode vs plain mode", ratio("c", "a"), 0.8)).append('\n');
+        if (medians.containsKey("g")) {
+            md.append(String.format(Locale.ROOT, "The ordering guard (g: sink a with `ordering.guard.column.name`, every "
+                    + "row storing its event's source position and every upsert conditional on it) ran at g/a = %.2f of "
+                    + "plain full events.\n\n", ratio("g", "a")));
+        }
         if (medians.containsKey("x")) {
             md.append(String.format(Locale.ROOT, "The limit (e) is hand-written JDBC as a sink task in the same worker as "
                     + "the others. Run outside Kafka Connect (x: its own consumer and JsonConverter, values only), the same "

@@ -19,7 +19,8 @@ import java.util.Map;
  * as a worker would, are put straight into a sink task in batches of 2000; it prints the JVM's CPU time per event
  * (the task's threads and GC: nothing else runs) and the wall-clock rate, for several runs. Run with
  * {@code mvn -Pbenchmark -pl connect-transforms,connect-sink verify -Dbench.main=io.connectdelta.bench.WriterCpuProbe};
- * {@code -Dbench.jvm.args=-Dprobe=transactions,jfr} probes transaction mode and records a JFR profile in target/.
+ * {@code -Dbench.jvm.args=-Dprobe=transactions,jfr} probes transaction mode and records a JFR profile in target/;
+ * {@code -Dprobe=guard} alternates runs of sink a without and with the ordering guard (sink g).
  */
 public final class WriterCpuProbe {
     public static void main(String[] args) throws Exception {
@@ -28,6 +29,7 @@ public final class WriterCpuProbe {
         int runs = Integer.getInteger("bench.runs", 5);
         List<String> options = List.of(System.getProperty("probe", "").split(","));
         boolean transactionAware = options.contains("transactions");
+        boolean guard = options.contains("guard");
         if (options.contains("jfr")) {
             jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
             recording.setDestination(Paths.get("target", "probe.jfr"));
@@ -43,8 +45,9 @@ public final class WriterCpuProbe {
             for (int run = 0; run < runs; run++) {
                 String table = "probe_" + run;
                 target.recreate(table, workload);
-                Map<String, String> config = new BenchmarkMain().sinkConfig(transactionAware ? "c" : "a",
-                        BenchmarkMain.FULL_TOPIC, BenchmarkMain.TX_TOPIC, table);
+                String sink = transactionAware ? "c" : guard && run % 2 == 1 ? "g" : "a";
+                Map<String, String> config = new BenchmarkMain().sinkConfig(sink, BenchmarkMain.FULL_TOPIC,
+                        BenchmarkMain.TX_TOPIC, table);
                 config.put("connection.url", url);
                 config.put("name", "probe-" + run);
                 try (TaskHarness task = new TaskHarness(config, BenchmarkMain.FULL_TOPIC, BenchmarkMain.TX_TOPIC)) {
@@ -56,8 +59,8 @@ public final class WriterCpuProbe {
                     task.task().put(List.of());
                     long wall = System.nanoTime() - start;
                     cpu = os.getProcessCpuTime() - cpu;
-                    System.out.printf("[probe] run %d: %.2f us CPU per event, %,.0f events/s, %d rows differ%n", run + 1,
-                            cpu / 1e3 / count, count / (wall / 1e9), target.mismatches(table, workload, false));
+                    System.out.printf("[probe] run %d, sink %s: %.2f us CPU per event, %,.0f events/s, %d rows differ%n",
+                            run + 1, sink, cpu / 1e3 / count, count / (wall / 1e9), target.mismatches(table, workload, false));
                 }
             }
         }

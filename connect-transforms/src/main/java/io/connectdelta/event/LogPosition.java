@@ -26,7 +26,13 @@ import java.util.Arrays;
  * </ul>
  */
 public final class LogPosition implements Comparable<LogPosition> {
-    private static final char SEPARATOR = '@';
+    /** Between the log's name and the numbers in {@link #encode}'s text; no log name holds it. */
+    public static final char SEPARATOR = '@';
+    /**
+     * A log's name followed by this is a text above every encoded position of that log and below those of other
+     * logs that it prefixes: the encoded numbers are hexadecimal digits and '.', which sort below 'g'.
+     */
+    public static final String LOG_END_SUFFIX = SEPARATOR + "g";
 
     private final String log;
     private final long[] numbers;

@@ -53,7 +53,29 @@ public interface Dialect {
      * The clause after INSERT ... VALUES (...) that turns it into an upsert updating {@code columns} on a key
      * conflict (already quoted names).
      */
-    String upsertClause(List<String> quotedKeys, List<String> quotedColumns);
+    default String upsertClause(List<String> quotedKeys, List<String> quotedColumns) {
+        return upsertClause(quotedKeys, quotedColumns, null);
+    }
+
+    /**
+     * The upsert clause that updates an existing row only where {@code onlyIf} (an SQL condition over the existing
+     * row's columns and {@link #proposed} values; null: always) holds. Columns are assigned in the order given and
+     * may be assigned one after the other (MariaDB): a column the condition reads must come last.
+     */
+    String upsertClause(List<String> quotedKeys, List<String> quotedColumns, String onlyIf);
+
+    /** In an upsert clause: the value the INSERT proposed for a column (EXCLUDED.c, VALUES(c)). */
+    String proposed(String quotedColumn);
+
+    /**
+     * An expression giving the text just above every {@link io.connectdelta.event.LogPosition#encode encoded}
+     * position of the same log as {@code encodedPosition} (an SQL expression): the log's name followed by
+     * {@link io.connectdelta.event.LogPosition#LOG_END_SUFFIX}.
+     */
+    String logEnd(String encodedPosition);
+
+    /** The type of a column created to hold encoded log positions: text that compares bytewise. */
+    String positionColumnType();
 
     /**
      * The UPDATE of many rows from arrays, or null: then plain partial updates go as one-row UPDATEs in JDBC

@@ -30,6 +30,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder retries = new LongAdder();
     private final LongAdder missingRowsSkipped = new LongAdder();
     private final LongAdder missingRowsInserted = new LongAdder();
+    private final LongAdder staleWritesSkipped = new LongAdder();
     private final AtomicLong lastFlushNanos = new AtomicLong();
     private final LongAdder flushNanos = new LongAdder();
     private final LongAdder flushes = new LongAdder();
@@ -143,6 +144,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         missingRowsInserted.increment();
     }
 
+    public void recordStaleWriteSkipped() {
+        staleWritesSkipped.increment();
+    }
+
     private long shape(String prefix) {
         return applied.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .mapToLong(e -> e.getValue().sum()).sum();
@@ -238,6 +243,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getMissingRowsInserted() {
         return missingRowsInserted.sum();
+    }
+
+    @Override
+    public long getStaleWritesSkipped() {
+        return staleWritesSkipped.sum();
     }
 
     @Override

@@ -43,6 +43,9 @@ public interface SinkTaskMetricsMBean {
 
     long getMissingRowsInserted();
 
+    /** Ordering guard: updates and deletes that found their row newer than the event, and so changed nothing. */
+    long getStaleWritesSkipped();
+
     double getLastFlushLatencyMs();
 
     double getAverageFlushLatencyMs();

@@ -9,7 +9,8 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 
 /**
- * Creates tables that several tasks of one connector may create at the same moment (they start together). Even
+ * Creates tables (and columns) that several tasks of one connector may create at the same moment (they start
+ * together). Even
  * {@code CREATE TABLE IF NOT EXISTS} loses that race in PostgreSQL's catalog (SQLState 23505 or 42P07), and MariaDB
  * reports error 1050: when the table exists after the failure, another task created it, and that is success.
  */
@@ -24,8 +25,11 @@ final class ConcurrentDdl {
     private ConcurrentDdl() {
     }
 
-    /** Runs the CREATE; returns true when this call created the table, false when another task just had. */
-    static boolean create(Connection connection, String table, String sql, Exists exists) throws SQLException {
+    /**
+     * Runs the DDL creating {@code what} (e.g. "Table t"); returns true when this call created it, false when another
+     * task just had.
+     */
+    static boolean create(Connection connection, String what, String sql, Exists exists) throws SQLException {
         // In a transaction PostgreSQL refuses everything after an error until a rollback: keep a way back.
         Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
         try (Statement statement = connection.createStatement()) {
@@ -36,7 +40,7 @@ final class ConcurrentDdl {
             if (!exists.check(connection)) {
                 throw e;
             }
-            LOG.info("Table {} was created by another task at the same time (SQLState {})", table, e.getSQLState());
+            LOG.info("{} was created by another task at the same time (SQLState {})", what, e.getSQLState());
             return false;
         }
     }

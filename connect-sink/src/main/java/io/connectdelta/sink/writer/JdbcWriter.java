@@ -53,6 +53,8 @@ public final class JdbcWriter implements AutoCloseable {
     private final StatementFactory statements;
     private final TableCatalog catalog;
     private final OffsetStore offsets;
+    /** Null when the ordering guard is off. */
+    private final OrderingGuard guard;
     /** Null where the dialect has no UPDATE of many rows from arrays. */
     private final ArrayUpdates arrayUpdates;
     private final ConnectionOpener opener;
@@ -78,10 +80,13 @@ public final class JdbcWriter implements AutoCloseable {
         this.config = config;
         this.dialect = dialect;
         this.metrics = metrics;
-        this.statements = new StatementFactory(dialect);
-        this.catalog = new TableCatalog(dialect, config.schemaEvolution());
+        String positionColumn = config.orderingGuardColumn();
+        this.guard = positionColumn == null ? null : new OrderingGuard(dialect, positionColumn);
+        this.statements = new StatementFactory(dialect, guard);
+        this.catalog = new TableCatalog(dialect, config.schemaEvolution(), positionColumn);
         this.offsets = new OffsetStore(dialect, config.offsetsTableName(), config.connectorName());
-        this.arrayUpdates = dialect.arrayUpdate() == null ? null : new ArrayUpdates(dialect, statements);
+        // The array UPDATE has no guard: with the guard on, rare column sets take the flagged statement.
+        this.arrayUpdates = dialect.arrayUpdate() == null || guard != null ? null : new ArrayUpdates(dialect, statements);
     }
 
     public Dialect dialect() {
@@ -221,9 +226,9 @@ public final class JdbcWriter implements AutoCloseable {
                 metrics.recordStatement(0, 0);
             }
             for (List<RowWrite> round : tablePlan.rounds()) {
-                List<RowWrite> missing = execute(c, table, build(table, round, false));
-                if (!missing.isEmpty()) {
-                    handleMissingRows(c, table, missing);
+                List<RowWrite> unchanged = execute(c, table, build(table, round, false));
+                if (!unchanged.isEmpty()) {
+                    handleUnchangedRows(c, table, unchanged);
                 }
             }
         }
@@ -239,6 +244,18 @@ public final class JdbcWriter implements AutoCloseable {
             }
         }
         return built;
+    }
+
+    /**
+     * The UPDATEs (and, with the guard, DELETEs) that changed no row: with the guard, those whose row is newer are
+     * stale and skipped; the UPDATEs of missing rows follow missing.row.mode.
+     */
+    private void handleUnchangedRows(Connection c, TableInfo table, List<RowWrite> unchanged) throws SQLException {
+        List<RowWrite> missing = guard == null ? unchanged : guard.withoutStale(c, table, unchanged, statements, metrics);
+        missing.removeIf(write -> write.kind() == WriteKind.DELETE);
+        if (!missing.isEmpty()) {
+            handleMissingRows(c, table, missing);
+        }
     }
 
     private void handleMissingRows(Connection c, TableInfo table, List<RowWrite> missing) throws SQLException {
@@ -258,7 +275,7 @@ public final class JdbcWriter implements AutoCloseable {
     /**
      * Runs statements grouped by SQL in JDBC batches, but plain partial updates of rare column sets in UPDATEs of
      * many rows from arrays where the dialect has them, else in one flagged statement; returns the UPDATEs that
-     * found no row.
+     * changed no row (see executeBatch).
      */
     private List<RowWrite> execute(Connection c, TableInfo table, List<SqlStatement> round) throws SQLException {
         Map<String, List<SqlStatement>> groups = new LinkedHashMap<>();
@@ -292,7 +309,10 @@ public final class JdbcWriter implements AutoCloseable {
         return missing;
     }
 
-    /** Runs one JDBC batch of statements of the same SQL; returns the UPDATEs whose update count was 0. */
+    /**
+     * Runs one JDBC batch of statements of the same SQL; returns the UPDATEs (and with the guard the DELETEs) whose
+     * update count was 0.
+     */
     private List<RowWrite> executeBatch(Connection c, PreparedStatement prepared, List<SqlStatement> batch)
             throws SQLException {
         for (SqlStatement statement : batch) {
@@ -306,7 +326,8 @@ public final class JdbcWriter implements AutoCloseable {
         List<RowWrite> missing = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             RowWrite write = batch.get(i).write();
-            if (write.kind() == WriteKind.UPDATE && i < counts.length && counts[i] == 0) {
+            boolean counted = write.kind() == WriteKind.UPDATE || (guard != null && write.kind() == WriteKind.DELETE);
+            if (counted && i < counts.length && counts[i] == 0) {
                 missing.add(write);
             }
         }

@@ -24,6 +24,8 @@ final class StatementFactory {
     private static final int SQL_CACHE_SIZE = 1024;
 
     private final Dialect dialect;
+    /** The ordering guard, or null when it is off. */
+    private final OrderingGuard guard;
     /**
      * The SQL of writes of plain values, by their shape: it depends only on the table, the kind and the key and
      * column names, so it is built once per shape instead of once per row.
@@ -35,11 +37,17 @@ final class StatementFactory {
         }
     };
 
-    private record Shape(String table, WriteKind kind, List<String> keys, List<String> columns) {
+    private record Shape(String table, WriteKind kind, List<String> keys, List<String> columns, boolean guarded) {
     }
 
-    StatementFactory(Dialect dialect) {
+    StatementFactory(Dialect dialect, OrderingGuard guard) {
         this.dialect = dialect;
+        this.guard = guard;
+    }
+
+    /** The position the write stores and is conditional on, or null (guard off, or an event without one). */
+    private String position(RowWrite write) {
+        return guard == null ? null : OrderingGuard.position(write);
     }
 
     SqlStatement statement(TableInfo table, RowWrite write) {
@@ -58,15 +66,16 @@ final class StatementFactory {
         if (!write.hasOnlyPlainValues()) {
             return buildUncached(table, write, kind);
         }
+        String position = position(write);
         Shape shape = new Shape(table.name(), kind, write.key() == null ? List.of() : List.copyOf(write.key().fieldNames()),
-                kind == WriteKind.DELETE ? List.of() : List.copyOf(write.columns().keySet()));
+                kind == WriteKind.DELETE ? List.of() : List.copyOf(write.columns().keySet()), position != null);
         SqlStatement cached = sqlByShape.get(shape);
         if (cached == null) {
             SqlStatement built = buildUncached(table, write, kind);
             sqlByShape.put(shape, built);
             return built;
         }
-        return new SqlStatement(cached.sql(), plainParams(table, write, kind), write, cached.plainUpdate());
+        return new SqlStatement(cached.sql(), plainParams(table, write, kind, position), write, cached.plainUpdate());
     }
 
     private SqlStatement buildUncached(TableInfo table, RowWrite write, WriteKind kind) {
@@ -82,19 +91,24 @@ final class StatementFactory {
 
     /**
      * The parameters of a plain write in the order its SQL takes them: DELETE its keys, INSERT keys then columns,
-     * UPDATE columns then keys.
+     * UPDATE columns then keys; with a position (guard on), INSERT and UPDATE store it after the columns, and
+     * UPDATE and DELETE compare it after the keys.
      */
-    private List<Object> plainParams(TableInfo table, RowWrite write, WriteKind kind) {
+    private List<Object> plainParams(TableInfo table, RowWrite write, WriteKind kind, String position) {
         int keys = write.key() == null ? 0 : write.key().size();
-        List<Object> params = new ArrayList<>(keys + write.columns().size());
+        List<Object> params = new ArrayList<>(keys + write.columns().size() + 3);
         if (kind == WriteKind.DELETE) {
             addKeyParams(table, write, params);
+            onlyIfAllowed(table, position, params);
         } else if (kind == WriteKind.INSERT || kind == WriteKind.UPSERT) {
             addKeyParams(table, write, params);
             addColumnParams(table, write, params);
+            storePosition(position, params);
         } else {
             addColumnParams(table, write, params);
+            storePosition(position, params);
             addKeyParams(table, write, params);
+            onlyIfAllowed(table, position, params);
         }
         return params;
     }
@@ -115,9 +129,24 @@ final class StatementFactory {
         }
     }
 
+    /** With a position: the assignment that stores it in an UPDATE (and its parameter); else nothing. */
+    private String storePosition(String position, List<Object> params) {
+        if (position == null) {
+            return "";
+        }
+        params.add(position);
+        return ", " + guard.quotedColumn() + " = ?";
+    }
+
+    /** With a position: the condition an UPDATE or DELETE adds to its WHERE (and its parameters); else nothing. */
+    private String onlyIfAllowed(TableInfo table, String position, List<Object> params) {
+        return position == null ? "" : " AND " + guard.allows(table, position, params);
+    }
+
     private SqlStatement delete(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
-        String sql = "DELETE FROM " + dialect.quote(table.name()) + where(table, write, params);
+        String sql = "DELETE FROM " + dialect.quote(table.name()) + where(table, write, params)
+                + onlyIfAllowed(table, position(write), params);
         return new SqlStatement(sql, params, write);
     }
 
@@ -132,7 +161,9 @@ final class StatementFactory {
                     .append(expression(quoted, info, column.getValue(), params, write));
             first = false;
         }
-        sql.append(where(table, write, params));
+        String position = position(write);
+        sql.append(storePosition(position, params)).append(where(table, write, params))
+                .append(onlyIfAllowed(table, position, params));
         return new SqlStatement(sql.toString(), params, write, write.hasOnlyPlainValues());
     }
 
@@ -168,7 +199,9 @@ final class StatementFactory {
                 params.add(change != null);
                 params.add(change == null ? null : bindable(change.base(), info));
             }
-            String sql = set + where(table, write, params);
+            String position = position(write);
+            String sql = set + storePosition(position, params) + where(table, write, params)
+                    + onlyIfAllowed(table, position, params);
             statements.add(new SqlStatement(sql, params, write));
         }
         return statements;
@@ -197,10 +230,18 @@ final class StatementFactory {
             updated.add(quoted);
             values.add(expression(dialect.typedNull(info), info, column.getValue(), params, write));
         }
+        String position = position(write);
+        if (position != null) {
+            // Last: MariaDB assigns left to right, and the guard's condition reads the stored position.
+            names.add(guard.quotedColumn());
+            updated.add(guard.quotedColumn());
+            values.add("?");
+            params.add(position);
+        }
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(table.name())).append(" (")
                 .append(String.join(", ", names)).append(") VALUES (").append(String.join(", ", values)).append(')');
         if (kind == WriteKind.UPSERT) {
-            sql.append(dialect.upsertClause(keys, updated));
+            sql.append(dialect.upsertClause(keys, updated, position == null ? null : guard.allowsProposed(table)));
         }
         return new SqlStatement(sql.toString(), params, write);
     }
@@ -213,6 +254,18 @@ final class StatementFactory {
             sql.append(first ? "" : " AND ").append(dialect.quote(info.name())).append(" = ?");
             params.add(bindable(new Value(key.getValue(), write.key().fieldSchema(key.getKey())), info));
             first = false;
+        }
+        return sql.toString();
+    }
+
+    /**
+     * A query returning the index in {@code writes} of each write whose row exists (by key); appends its parameters.
+     */
+    String existingRows(TableInfo table, List<RowWrite> writes, List<Object> params) {
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < writes.size(); i++) {
+            sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" FROM ")
+                    .append(dialect.quote(table.name())).append(where(table, writes.get(i), params));
         }
         return sql.toString();
     }

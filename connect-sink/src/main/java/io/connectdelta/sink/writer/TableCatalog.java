@@ -1,5 +1,6 @@
 package io.connectdelta.sink.writer;
 
+import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.DeltaJdbcSinkConfig.SchemaEvolution;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
@@ -33,13 +34,16 @@ final class TableCatalog {
 
     private final Dialect dialect;
     private final SchemaEvolution evolution;
+    /** The ordering guard's position column every table needs, or null. */
+    private final String positionColumn;
     private final Map<String, TableInfo> tables = new HashMap<>();
     /** Row schemas already checked against a table, so evolution looks at each schema once. */
     private final Map<String, Set<Schema>> checkedSchemas = new HashMap<>();
 
-    TableCatalog(Dialect dialect, SchemaEvolution evolution) {
+    TableCatalog(Dialect dialect, SchemaEvolution evolution, String positionColumn) {
         this.dialect = dialect;
         this.evolution = evolution;
+        this.positionColumn = positionColumn;
     }
 
     /** The table a plan writes into, created or widened first when schema evolution allows. */
@@ -61,7 +65,31 @@ final class TableCatalog {
                 }
             }
         }
+        if (positionColumn != null && table.column(positionColumn) == null) {
+            table = addPositionColumn(connection, table);
+        }
         return table;
+    }
+
+    private TableInfo addPositionColumn(Connection connection, TableInfo table) throws SQLException {
+        if (evolution != SchemaEvolution.BASIC) {
+            throw new DataException("Table '" + table.name() + "' has no column '" + positionColumn + "' for the "
+                    + "ordering guard (" + DeltaJdbcSinkConfig.ORDERING_GUARD_COLUMN + "): add it as "
+                    + dialect.positionColumnType() + ", or set schema.evolution=basic to have it added");
+        }
+        String sql = "ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN " + dialect.quote(positionColumn) + " "
+                + dialect.positionColumnType();
+        boolean added = ConcurrentDdl.create(connection, "Column " + positionColumn + " of table " + table.name(), sql,
+                c -> {
+                    forget(table.name());
+                    TableInfo now = describe(c, table.name());
+                    return now != null && now.column(positionColumn) != null;
+                });
+        forget(table.name());
+        if (added) {
+            LOG.info("Altered table {}: added the ordering guard's column {}", table.name(), positionColumn);
+        }
+        return describe(connection, table.name());
     }
 
     void forget(String table) {
@@ -143,6 +171,9 @@ final class TableCatalog {
                 definitions.put(field.name(), dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
             }
         }
+        if (positionColumn != null && !definitions.containsKey(positionColumn)) {
+            definitions.put(positionColumn, dialect.quote(positionColumn) + " " + dialect.positionColumnType());
+        }
         StringBuilder sql = new StringBuilder("CREATE TABLE ").append(dialect.quote(plan.table())).append(" (")
                 .append(String.join(", ", definitions.values()));
         if (!keys.isEmpty()) {
@@ -153,7 +184,7 @@ final class TableCatalog {
             sql.append(')');
         }
         sql.append(')');
-        boolean created = ConcurrentDdl.create(connection, plan.table(), sql.toString(), c -> {
+        boolean created = ConcurrentDdl.create(connection, "Table " + plan.table(), sql.toString(), c -> {
             forget(plan.table());
             return describe(c, plan.table()) != null;
         });

@@ -37,6 +37,7 @@ public final class TestDeltaEncoder {
     private final Schema idOnly;
     private long offset;
     private boolean sourcePositions;
+    private Long lsn;
 
     public TestDeltaEncoder(String topic, String sourceTable, Schema keySchema, Schema rowSchema) {
         this.topic = topic;
@@ -142,10 +143,20 @@ public final class TestDeltaEncoder {
         return this;
     }
 
+    /**
+     * The next event made carries Debezium PostgreSQL's {@code sequence} at this LSN (as the last commit's LSN and
+     * the event's), the ones after it the following LSNs, whatever their offsets; null: no such LSNs.
+     */
+    public TestDeltaEncoder atLsn(Long lsn) {
+        this.lsn = lsn;
+        return this;
+    }
+
     private Struct source() {
         return new Struct(SOURCE_SCHEMA).put("connector", "postgresql").put("name", "srv").put("db", "src")
                 .put("schema", "public").put("table", sourceTable).put("ts_ms", 1_700_000_000_000L)
-                .put("sequence", sourcePositions ? "[null,\"" + (offset + 1) + "\"]" : null);
+                .put("sequence", lsn != null ? "[\"" + lsn + "\",\"" + lsn++ + "\"]"
+                        : sourcePositions ? "[null,\"" + (offset + 1) + "\"]" : null);
     }
 
     /** The same change at another offset of the topic: what a source sends again after an unclean stop. */

@@ -1,5 +1,6 @@
 package io.connectdelta.sink.dialect.mariadb;
 
+import io.connectdelta.event.LogPosition;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.plan.Value;
@@ -93,7 +94,7 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns) {
+    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns, String onlyIf) {
         StringBuilder sql = new StringBuilder(" ON DUPLICATE KEY UPDATE ");
         if (quotedColumns.isEmpty()) {
             // Nothing to update: a no-op assignment keeps the existing row.
@@ -101,9 +102,28 @@ public final class MariaDbDialect implements Dialect {
         }
         for (int i = 0; i < quotedColumns.size(); i++) {
             String column = quotedColumns.get(i);
-            sql.append(i == 0 ? "" : ", ").append(column).append(" = VALUES(").append(column).append(')');
+            // No WHERE here: each column keeps its value unless the condition holds. Assignments run left to right,
+            // each seeing the ones before, so the columns the condition reads come last.
+            String value = onlyIf == null ? proposed(column) : "IF(" + onlyIf + ", " + proposed(column) + ", " + column + ")";
+            sql.append(i == 0 ? "" : ", ").append(column).append(" = ").append(value);
         }
         return sql.toString();
+    }
+
+    @Override
+    public String proposed(String quotedColumn) {
+        return "VALUES(" + quotedColumn + ")";
+    }
+
+    @Override
+    public String logEnd(String encodedPosition) {
+        return "CONCAT(SUBSTRING_INDEX(" + encodedPosition + ", '" + LogPosition.SEPARATOR + "', 1), '"
+                + LogPosition.LOG_END_SUFFIX + "')";
+    }
+
+    @Override
+    public String positionColumnType() {
+        return "VARBINARY(255)";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.connectdelta.sink.dialect.postgres;
 
+import io.connectdelta.event.LogPosition;
 import io.connectdelta.sink.dialect.ArrayUpdate;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
@@ -49,7 +50,7 @@ public final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns) {
+    public String upsertClause(List<String> quotedKeys, List<String> quotedColumns, String onlyIf) {
         StringBuilder sql = new StringBuilder(" ON CONFLICT (").append(String.join(", ", quotedKeys)).append(')');
         if (quotedColumns.isEmpty()) {
             return sql.append(" DO NOTHING").toString();
@@ -57,9 +58,25 @@ public final class PostgresDialect implements Dialect {
         sql.append(" DO UPDATE SET ");
         for (int i = 0; i < quotedColumns.size(); i++) {
             String column = quotedColumns.get(i);
-            sql.append(i == 0 ? "" : ", ").append(column).append(" = EXCLUDED.").append(column);
+            sql.append(i == 0 ? "" : ", ").append(column).append(" = ").append(proposed(column));
         }
-        return sql.toString();
+        return onlyIf == null ? sql.toString() : sql.append(" WHERE ").append(onlyIf).toString();
+    }
+
+    @Override
+    public String proposed(String quotedColumn) {
+        return "EXCLUDED." + quotedColumn;
+    }
+
+    @Override
+    public String logEnd(String encodedPosition) {
+        return "(split_part(" + encodedPosition + ", '" + LogPosition.SEPARATOR + "', 1) || '" + LogPosition.LOG_END_SUFFIX
+                + "')";
+    }
+
+    @Override
+    public String positionColumnType() {
+        return "TEXT COLLATE \"C\"";
     }
 
     @Override
