@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * classes never meet the 3.7 ones on our classpath. The folder leaves out the jars the Connect runtime provides
  * (Kafka clients, Connect API, Jackson, SLF4J, compression codecs), as a plugin installation would.
  */
-final class DebeziumJdbcPlugin {
-    static final String VERSION = "3.5.0.Final";
+public final class DebeziumJdbcPlugin {
+    public static final String VERSION = "3.5.0.Final";
     private static final List<String> PROVIDED_BY_RUNTIME = List.of("connect-api", "kafka-clients",
             "jackson-annotations", "jackson-core", "jackson-databind", "jackson-datatype-jsr310", "slf4j-api",
             "lz4-java", "snappy-java", "zstd-jni", "jakarta.ws.rs-api");
@@ -21,7 +21,7 @@ final class DebeziumJdbcPlugin {
     }
 
     /** Returns the plugin folder ({@code <dir>/debezium-jdbc}), downloading it with Maven the first time. */
-    static Path prepare(Path dir) throws IOException, InterruptedException {
+    public static Path prepare(Path dir) throws IOException, InterruptedException {
         Path plugin = dir.resolve("debezium-jdbc");
         Path marker = plugin.resolve(".complete");
         if (Files.exists(marker)) {
