@@ -102,7 +102,14 @@ class DebeziumJdbcSinkSideBySideTest {
         awaitRows("side-dbz", debezium, rowsQuery, expectedRows);
         awaitRows("side-ours", ours, rowsQuery, expectedRows);
 
-        assertEquals(columns(debezium), columns(ours), "schema, table, column names, types and nullability");
+        // The differences we chose (docs/sink.md): a Decimal without a precision is NUMERIC (Debezium: NUMERIC(38, s),
+        // which refuses larger values), a millisecond Timestamp is TIMESTAMP(3) (Debezium: TIMESTAMP(6)).
+        List<String> expectedColumns = new ArrayList<>();
+        for (String column : columns(debezium)) {
+            expectedColumns.add(column.replace("price numeric 38 2", "price numeric null null")
+                    .replace("created timestamp without time zone null null 6", "created timestamp without time zone null null 3"));
+        }
+        assertEquals(expectedColumns, columns(ours), "schema, table, column names, types and nullability");
         assertEquals(rows(debezium, rowsQuery), rows(ours, rowsQuery));
         assertFalse(columns(ours).toString().contains("secret"), "field.exclude.list leaves the column out");
     }
@@ -168,7 +175,7 @@ class DebeziumJdbcSinkSideBySideTest {
             }
             String first = (id % 3 == 0 ? "changed " : "first ") + id;
             rows.add(List.of(String.valueOf(id), first, "c" + id + "@example.com", String.valueOf(1000L * id),
-                    String.valueOf(id % 2 == 0), new BigDecimal("9.99").add(BigDecimal.valueOf(id)).toPlainString(),
+                    id % 2 == 0 ? "t" : "f", new BigDecimal("9.99").add(BigDecimal.valueOf(id)).toPlainString(),
                     java.time.LocalDateTime.ofEpochSecond(1_700_000_000L + id, 0, java.time.ZoneOffset.UTC).toString()));
         }
         return rows;
