@@ -1,6 +1,7 @@
 package io.connectdelta.sink;
 
 import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.sink.transaction.IncompletePolicy;
 import io.connectdelta.sink.transaction.OverflowPolicy;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -65,6 +66,8 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String TRANSACTION_BUFFER_MAX_EVENTS = "transaction.buffer.max.events";
     public static final String TRANSACTION_BUFFER_MAX_BYTES = "transaction.buffer.max.bytes";
     public static final String TRANSACTION_BUFFER_OVERFLOW = "transaction.buffer.overflow";
+    public static final String TRANSACTION_INCOMPLETE_TIMEOUT_MS = "transaction.incomplete.timeout.ms";
+    public static final String TRANSACTION_INCOMPLETE_POLICY = "transaction.incomplete.policy";
     /** Connect's own key, read here to decide between the DLQ and failing the task. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -233,7 +236,22 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                             + "transactions; nothing is lost (no offset past an unapplied event is committed) and it "
                             + "resumes where it stopped once the bound is raised. 'split': the oldest held transaction "
                             + "is applied in parts, logged at WARN; readers may then see it half applied.",
-                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow");
+                    TRANSACTIONS_GROUP, 5, ConfigDef.Width.SHORT, "Buffer overflow")
+            .define(TRANSACTION_INCOMPLETE_TIMEOUT_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM, "How long a source transaction may wait incomplete (its END marker or some of "
+                            + "its events missing) at the head of its partitions while later transactions are "
+                            + "complete, before transaction.incomplete.policy applies. Such a transaction holds up "
+                            + "its partitions; it never completes when a record of it was dropped before the sink "
+                            + "(e.g. by a transform under errors.tolerance=all).",
+                    TRANSACTIONS_GROUP, 6, ConfigDef.Width.SHORT, "Incomplete transaction timeout")
+            .define(TRANSACTION_INCOMPLETE_POLICY, Type.STRING, "fail", enumValidator(IncompletePolicy.values()),
+                    Importance.MEDIUM, "What happens to a transaction that waited incomplete past "
+                            + "transaction.incomplete.timeout.ms. 'fail': the task fails with a message naming the "
+                            + "transaction, the events that arrived and what its END marker announced; nothing is lost "
+                            + "(no offset past it is committed). 'apply': what arrived of it is applied as one target "
+                            + "transaction, logged at WARN and counted in IncompleteSourceTransactionsApplied; records "
+                            + "of it that arrive later are applied as they come.",
+                    TRANSACTIONS_GROUP, 7, ConfigDef.Width.SHORT, "Incomplete transaction policy");
 
     static {
         DebeziumOnlyKeys.defineAll(CONFIG_DEF);
@@ -458,6 +476,14 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public OverflowPolicy transactionBufferOverflow() {
         return OverflowPolicy.parse(getString(TRANSACTION_BUFFER_OVERFLOW));
+    }
+
+    public long transactionIncompleteTimeoutMs() {
+        return getLong(TRANSACTION_INCOMPLETE_TIMEOUT_MS);
+    }
+
+    public IncompletePolicy transactionIncompletePolicy() {
+        return enumValue(IncompletePolicy.class, TRANSACTION_INCOMPLETE_POLICY);
     }
 
     /** True when Connect's errors.tolerance is 'all': bad records go to the errant record reporter (DLQ). */

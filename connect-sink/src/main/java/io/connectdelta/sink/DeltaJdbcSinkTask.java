@@ -135,7 +135,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
         maxTransactionsAhead = Math.max(MIN_TRANSACTIONS_AHEAD, 2 * config.batchSize());
         if (config.transactionAware()) {
             transactions = new TransactionBuffer(consumedCollections(props), config.transactionBufferMaxEvents(),
-                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow());
+                    config.transactionBufferMaxBytes(), config.transactionBufferOverflow(),
+                    config.transactionIncompleteTimeoutMs(), config.transactionIncompletePolicy());
             targetTransactions = new TargetTransactions(config.batchSize());
         }
         LOG.info("Started sink task {} of connector {} writing to {} ({} dialect), insert.mode={}, exactly.once={}, "
@@ -188,6 +189,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
+        if (transactions != null && !partitions.isEmpty()) {
+            // Whole transactions handed out by the buffer (some held back for group commit) are written first: the
+            // consumer's position in the partitions that stay is past them.
+            submit(List.of());
+        }
         awaitWriterQuietly();
         for (int i = buffer.size() - 1; i >= 0; i--) {
             if (partitions.contains(Partitions.of(buffer.get(i)))) {
@@ -196,11 +202,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
             }
         }
         if (transactions != null && !partitions.isEmpty()) {
-            // Held events are read again from the offsets the target recorded, once the partitions are open again.
-            transactions.clear();
-            targetTransactions.clear();
-            transactionsAhead = 0;
-            metrics.recordBuffered(0, 0);
+            // What the revoked partitions brought is read again from the offsets the target recorded, once they are
+            // open again; what the others brought stays (a cooperative rebalance keeps them assigned).
+            transactions.forget(partitions);
+            transactionsAhead = transactions.endedTransactions();
+            metrics.recordBuffered(transactions.bufferedEvents(), transactions.pendingTransactions());
         }
         progress.closed(partitions);
         // The worker forgets the pause of partitions it takes away.
@@ -210,6 +216,10 @@ public class DeltaJdbcSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         if (records.isEmpty()) {
+            if (transactions != null) {
+                // No records, but time passed: the buffer looks for a transaction stalled incomplete.
+                submit(records);
+            }
             // Nothing to decode meanwhile: wait for everything, so that a failed write fails this put.
             awaitWriter();
             throttleTransactionTopic();
@@ -217,7 +227,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         awaitWriter(PUTS_IN_FLIGHT - 1);
         throttleTransactionTopic();
-        // The worker hands every put its own list, so the writer thread may keep it.
+        submit(records);
+    }
+
+    /** Hands the records to the writer thread; the worker hands every put its own list, so the writer may keep it. */
+    private void submit(Collection<SinkRecord> records) {
         queuedPuts.incrementAndGet();
         inFlight.addLast(writerThread.submit(() -> process(records)));
     }
@@ -349,14 +363,13 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 return;
             }
             if (marker.status() == TransactionMarker.Status.BEGIN) {
-                // END has what the buffer needs; a BEGIN held with its transaction could hold the transaction topic
-                // for ever when its END was sent again and skipped.
-                transactions.addUnreadable(record, null);
+                // END has what the buffer needs: it consumes a BEGIN on its own, holding nothing open.
+                transactions.addMarker(record, marker);
                 return;
             }
             if (progress.accept(record, marker.position()) == SinkProgress.Verdict.RESENT) {
                 // The END of a transaction applied before: its events are skipped as they come, each by its own position.
-                transactions.addUnreadable(record, null);
+                transactions.addAlreadyApplied(record);
                 return;
             }
             transactions.addMarker(record, marker);
@@ -368,12 +381,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
         } catch (RuntimeException e) {
             badRecord(record, e);
             // Still counted in its transaction, so that the rest of the transaction is applied.
-            TransactionBlock tx = transactionBlockOf(record);
-            transactions.addUnreadable(record, tx == null ? null : tx.xid());
+            transactions.addUnreadable(record, transactionBlockOf(record));
             return;
         }
         if (progress.accept(record, event.logPosition()) == SinkProgress.Verdict.RESENT) {
-            transactions.addUnreadable(record, null);
+            transactions.addAlreadyApplied(record);
             return;
         }
         transactions.add(record, event);
@@ -408,6 +420,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 if (unit.isTransaction()) {
                     sourceTransactions++;
                     latency += now - unit.completedNanos();
+                    if (!unit.complete()) {
+                        metrics.recordIncompleteTransactionApplied();
+                    }
                 }
             }
             metrics.recordSourceTransactions(sourceTransactions, sourceTransactions == 0 ? 0

@@ -38,6 +38,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder sourceTransactionLatencyNanos = new LongAdder();
     private final AtomicLong eventsBuffered = new AtomicLong();
     private final AtomicLong transactionsBuffered = new AtomicLong();
+    private final LongAdder incompleteTransactionsApplied = new LongAdder();
     private ObjectName name;
 
     public static ObjectName objectName(String connector, int task) {
@@ -118,6 +119,11 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
         sourceTransactions.add(transactions);
         sourceTransactionEvents.add(events);
         sourceTransactionLatencyNanos.add(latencyNanosSum);
+    }
+
+    /** transaction.incomplete.policy=apply applied a source transaction without all its events. */
+    public void recordIncompleteTransactionApplied() {
+        incompleteTransactionsApplied.increment();
     }
 
     public void recordBuffered(long events, long transactions) {
@@ -270,5 +276,10 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     @Override
     public long getSourceTransactionsBuffered() {
         return transactionsBuffered.get();
+    }
+
+    @Override
+    public long getIncompleteSourceTransactionsApplied() {
+        return incompleteTransactionsApplied.sum();
     }
 }

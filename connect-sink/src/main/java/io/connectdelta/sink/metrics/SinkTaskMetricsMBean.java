@@ -64,4 +64,10 @@ public interface SinkTaskMetricsMBean {
 
     /** Transaction mode: source transactions held, waiting for their END marker or some of their events. */
     long getSourceTransactionsBuffered();
+
+    /**
+     * Transaction mode: source transactions applied without all their events (transaction.incomplete.policy=apply),
+     * after waiting incomplete past transaction.incomplete.timeout.ms while later ones were complete.
+     */
+    long getIncompleteSourceTransactionsApplied();
 }

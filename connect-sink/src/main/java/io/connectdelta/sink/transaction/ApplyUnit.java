@@ -13,7 +13,8 @@ import java.util.List;
  * @param xid      the source transaction (the grouping part of Debezium's transaction id), null for a lone event
  * @param events   the data events to apply, in order
  * @param records  every record the unit consumed, data events and BEGIN/END markers alike (for offsets)
- * @param complete false only when the unit is part of a transaction that the overflow policy split
+ * @param complete false when the unit is a transaction the incomplete policy applied without all its events (or
+ *                 part of one the overflow policy split)
  * @param completedNanos when the unit's last record arrived (System.nanoTime), for the commit latency metric
  */
 public record ApplyUnit(String xid, List<ChangeEvent> events, List<SinkRecord> records, boolean complete,

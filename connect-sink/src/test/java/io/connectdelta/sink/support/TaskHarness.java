@@ -47,14 +47,40 @@ public final class TaskHarness implements AutoCloseable {
     }
 
     public TaskHarness(Map<String, String> config, String... topics) {
+        this(config, partitionsZero(topics));
+    }
+
+    /** A task started and opened with these partitions. */
+    public TaskHarness(Map<String, String> config, Collection<TopicPartition> partitions) {
         task.initialize(context);
         task.start(config);
+        assign(partitions);
+    }
+
+    private static List<TopicPartition> partitionsZero(String... topics) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             partitions.add(new TopicPartition(topic, 0));
         }
+        return partitions;
+    }
+
+    /** Assigns and opens partitions, as the worker does in a rebalance. */
+    public void assign(Collection<TopicPartition> partitions) {
         assigned.addAll(partitions);
         task.open(partitions);
+    }
+
+    /**
+     * Takes partitions away as a cooperative rebalance does: the worker commits, then closes only those, and the
+     * task keeps the others.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> revoke(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = commit();
+        task.close(partitions);
+        assigned.removeAll(partitions);
+        paused.removeAll(partitions);
+        return committed;
     }
 
     public DeltaJdbcSinkTask task() {
@@ -69,6 +95,10 @@ public final class TaskHarness implements AutoCloseable {
     public Map<TopicPartition, OffsetAndMetadata> putAndCommit(List<SinkRecord> records) {
         task.put(records);
         task.put(List.of());
+        return commit();
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> commit() {
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();
         for (TopicPartition partition : assigned) {
             current.put(partition, new OffsetAndMetadata(0));

@@ -86,6 +86,11 @@ final class DebeziumTransactions {
 
     /** A BEGIN (counts null) or END marker. */
     SinkRecord marker(String status, String txId, Map<String, Long> counts) {
+        return marker(status, txId, counts, 0);
+    }
+
+    /** A BEGIN (counts null) or END marker on a partition of the transaction topic. */
+    SinkRecord marker(String status, String txId, Map<String, Long> counts, int partition) {
         Struct value = new Struct(MARKER).put("status", status).put("id", txId).put("ts_ms", 1L);
         if (counts != null) {
             List<Struct> collections = new ArrayList<>();
@@ -94,7 +99,7 @@ final class DebeziumTransactions {
             value.put("event_count", counts.values().stream().mapToLong(Long::longValue).sum());
             value.put("data_collections", collections);
         }
-        return record(TX_TOPIC, 0, null, MARKER, value);
+        return record(TX_TOPIC, partition, null, MARKER, value);
     }
 
     private SinkRecord record(String topic, int partition, Struct key, Schema schema, Struct value) {

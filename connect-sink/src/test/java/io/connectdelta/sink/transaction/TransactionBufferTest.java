@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,13 +23,22 @@ class TransactionBufferTest {
     private static final String ACCOUNTS = DebeziumTransactions.ACCOUNTS;
     private static final String TRANSFERS = DebeziumTransactions.TRANSFERS;
     private static final String TX_TOPIC = DebeziumTransactions.TX_TOPIC;
+    private static final long INCOMPLETE_TIMEOUT_MS = 60_000;
 
     private final ChangeEventReader reader = new ChangeEventReader();
     private final DebeziumTransactions records = new DebeziumTransactions();
 
+    /** The buffer's clock: tests move it on. */
+    private final AtomicLong nanos = new AtomicLong();
+
     private TransactionBuffer buffer(long maxEvents, OverflowPolicy policy) {
+        return buffer(maxEvents, policy, IncompletePolicy.FAIL);
+    }
+
+    private TransactionBuffer buffer(long maxEvents, OverflowPolicy policy, IncompletePolicy incompletePolicy) {
         Set<String> consumed = Set.of("public.accounts", "public.transfers");
-        return new TransactionBuffer(consumed::contains, maxEvents, Long.MAX_VALUE, policy);
+        return new TransactionBuffer(consumed::contains, maxEvents, Long.MAX_VALUE, policy, INCOMPLETE_TIMEOUT_MS,
+                incompletePolicy, nanos::get);
     }
 
     private SinkRecord data(String topic, int partition, int id, String txId, long totalOrder) {
@@ -47,6 +57,12 @@ class TransactionBufferTest {
         }
     }
 
+    /** The units that apply something or are transactions: without BEGIN markers and other lone no-ops. */
+    private static List<ApplyUnit> drain(TransactionBuffer buffer) {
+        return buffer.drainReady().stream().filter(u -> u.isTransaction() || !u.events().isEmpty())
+                .collect(Collectors.toList());
+    }
+
     private static List<Object> ids(ApplyUnit unit) {
         return unit.events().stream().map(e -> e.after().get("id")).collect(Collectors.toList());
     }
@@ -59,16 +75,16 @@ class TransactionBufferTest {
         // END arrives before the transfer-log row, which is on another topic.
         add(buffer, marker("END", "700:13", Map.of("public.accounts", 2L, "public.transfers", 1L)));
         add(buffer, data(ACCOUNTS, 0, 2, "700:12", 2));
-        assertTrue(buffer.drainReady().isEmpty(), "one event of the transaction is still missing");
+        assertTrue(drain(buffer).isEmpty(), "one event of the transaction is still missing");
         assertEquals(2, buffer.bufferedEvents());
         assertEquals(1, buffer.pendingTransactions());
         add(buffer, data(TRANSFERS, 0, 9, "700:14", 3));
 
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size());
         assertEquals("700", units.get(0).xid());
         assertEquals(List.of(1, 2, 9), ids(units.get(0)), "events in the source's total order");
-        assertEquals(5, units.get(0).records().size(), "three data events and the two markers");
+        assertEquals(4, units.get(0).records().size(), "three data events and END (BEGIN went on its own)");
         assertEquals(0, buffer.bufferedEvents());
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 2L, new TopicPartition(TRANSFERS, 0), 1L,
                 new TopicPartition(TX_TOPIC, 0), 2L), buffer.nextOffsets());
@@ -83,12 +99,12 @@ class TransactionBufferTest {
         add(buffer, marker("BEGIN", "2:4", null));
         add(buffer, data(ACCOUNTS, 0, 2, "2:5", 1));
         add(buffer, marker("END", "2:6", Map.of("public.accounts", 1L)));
-        assertTrue(buffer.drainReady().isEmpty(), "transaction 2 committed after 1, which is incomplete");
-        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 0L),
-                buffer.nextOffsets(), "nothing handed out, nothing committable");
+        assertTrue(drain(buffer).isEmpty(), "transaction 2 committed after 1, which is incomplete");
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
+                buffer.nextOffsets(), "only transaction 1's BEGIN marker was handed out (it applies nothing)");
 
         add(buffer, data(TRANSFERS, 0, 7, "1:7", 2));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of("1", "2"), units.stream().map(ApplyUnit::xid).collect(Collectors.toList()));
         assertEquals(List.of(1, 7), ids(units.get(0)));
     }
@@ -99,7 +115,7 @@ class TransactionBufferTest {
         add(buffer, marker("BEGIN", "5:1", null));
         add(buffer, data(ACCOUNTS, 0, 1, "5:2", 1));
         add(buffer, marker("END", "5:3", Map.of("public.accounts", 1L, "public.audit", 4L)));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size());
         assertEquals(List.of(1), ids(units.get(0)));
     }
@@ -109,7 +125,7 @@ class TransactionBufferTest {
         TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
         add(buffer, marker("BEGIN", "6:1", null));
         add(buffer, marker("END", "6:2", Map.of("public.audit", 3L)));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size());
         assertTrue(units.get(0).events().isEmpty());
         assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 2L), buffer.nextOffsets());
@@ -119,7 +135,7 @@ class TransactionBufferTest {
     void loneEventsGoAtOnceUnlessAnIncompleteTransactionIsAheadInTheirPartition() {
         TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
         add(buffer, data(TRANSFERS, 0, 50, null, 0));
-        List<ApplyUnit> first = buffer.drainReady();
+        List<ApplyUnit> first = drain(buffer);
         assertEquals(1, first.size());
         assertFalse(first.get(0).isTransaction());
 
@@ -127,13 +143,13 @@ class TransactionBufferTest {
         add(buffer, data(ACCOUNTS, 0, 1, "8:2", 1));
         add(buffer, data(ACCOUNTS, 0, 51, null, 0));
         add(buffer, data(TRANSFERS, 0, 52, null, 0));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of(List.of(52)), units.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()),
                 "the lone event on the other topic goes; the one behind the open transaction waits");
         assertEquals(0L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
 
         add(buffer, marker("END", "8:3", Map.of("public.accounts", 1L)));
-        units = buffer.drainReady();
+        units = drain(buffer);
         assertEquals(List.of(List.of(1), List.of(51)), units.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()));
         assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
     }
@@ -157,12 +173,12 @@ class TransactionBufferTest {
         add(buffer, data(ACCOUNTS, 0, 1, "10:2", 1));
         add(buffer, data(ACCOUNTS, 0, 2, "10:3", 2));
         add(buffer, data(ACCOUNTS, 0, 3, "10:4", 3));
-        List<ApplyUnit> parts = buffer.drainReady();
+        List<ApplyUnit> parts = drain(buffer);
         assertEquals(List.of(List.of(1), List.of(2), List.of(3)),
                 parts.stream().filter(u -> !u.events().isEmpty()).map(TransactionBufferTest::ids).collect(Collectors.toList()));
         add(buffer, data(ACCOUNTS, 0, 4, "10:5", 4));
         add(buffer, marker("END", "10:6", Map.of("public.accounts", 4L)));
-        List<ApplyUnit> rest = buffer.drainReady();
+        List<ApplyUnit> rest = drain(buffer);
         assertEquals(List.of(4), rest.stream().flatMap(u -> ids(u).stream()).collect(Collectors.toList()));
         assertEquals(0, buffer.pendingTransactions());
         assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
@@ -171,7 +187,7 @@ class TransactionBufferTest {
         add(buffer, marker("BEGIN", "11:7", null));
         add(buffer, data(ACCOUNTS, 0, 5, "11:8", 1));
         add(buffer, marker("END", "11:9", Map.of("public.accounts", 1L)));
-        List<ApplyUnit> whole = buffer.drainReady();
+        List<ApplyUnit> whole = drain(buffer);
         assertEquals(1, whole.size());
         assertEquals("11", whole.get(0).xid());
     }
@@ -201,10 +217,10 @@ class TransactionBufferTest {
         add(buffer, records.delete(ACCOUNTS, 0, 2, "20:3", 2));
         add(buffer, records.tombstone(ACCOUNTS, 0, 2));
         add(buffer, marker("END", "20:4", Map.of("public.accounts", 2L)));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size(), "the tombstones travel with their transaction");
         assertEquals(List.of("d1", "d2"), ops(units.get(0)), "the deletes do the deleting");
-        assertEquals(6, units.get(0).records().size());
+        assertEquals(5, units.get(0).records().size(), "deletes, tombstones and END");
         assertEquals(4L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
@@ -217,7 +233,7 @@ class TransactionBufferTest {
         add(buffer, records.tombstone(ACCOUNTS, 0, 1));
         add(buffer, records.data(ACCOUNTS, 0, 1, 5, "21:3", 2));
         add(buffer, marker("END", "21:4", Map.of("public.accounts", 2L)));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of("d1", "u1"), ops(units.get(0)), "the row stays re-inserted");
         assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
     }
@@ -230,7 +246,7 @@ class TransactionBufferTest {
         add(buffer, records.delete(ACCOUNTS, 0, 1, "22:3", 2));
         add(buffer, marker("END", "22:4", Map.of("public.accounts", 2L)));
         // A poll boundary between the delete and its tombstone: the transaction is whole and goes first.
-        assertEquals(List.of("u1", "d1"), ops(buffer.drainReady().get(0)));
+        assertEquals(List.of("u1", "d1"), ops(drain(buffer).get(0)));
         add(buffer, records.tombstone(ACCOUNTS, 0, 1));
         List<ApplyUnit> late = buffer.drainReady();
         assertEquals(1, late.size());
@@ -242,6 +258,304 @@ class TransactionBufferTest {
     void aTombstoneWithNoDeleteBeforeItIsTheDelete() {
         TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
         add(buffer, records.tombstone(ACCOUNTS, 0, 1));
-        assertEquals(List.of("d1"), ops(buffer.drainReady().get(0)));
+        assertEquals(List.of("d1"), ops(drain(buffer).get(0)));
+    }
+
+    private static List<String> xids(List<ApplyUnit> units) {
+        return units.stream().map(ApplyUnit::xid).collect(Collectors.toList());
+    }
+
+    private void advanceMillis(long millis) {
+        nanos.addAndGet(millis * 1_000_000);
+    }
+
+    // Re-sent events (Debezium after an unclean stop)
+
+    @Test
+    void aTransactionResentWhileHeldIsAppliedOnceWithAllItsRecordsConsumed() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, marker("BEGIN", "30:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "30:2", 1));
+        add(buffer, data(ACCOUNTS, 0, 2, "30:3", 2));
+        // The source stopped uncleanly and sends the transaction again from its start, at new offsets.
+        add(buffer, marker("BEGIN", "30:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "30:2", 1));
+        add(buffer, data(ACCOUNTS, 0, 2, "30:3", 2));
+        add(buffer, data(ACCOUNTS, 0, 3, "30:4", 3));
+        add(buffer, marker("END", "30:5", Map.of("public.accounts", 3L)));
+        assertEquals(3, buffer.bufferedEvents(), "the copies are not held as events");
+
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(1, units.size());
+        assertEquals(List.of(1, 2, 3), ids(units.get(0)), "each event once, in the source's order");
+        assertEquals(6, units.get(0).records().size(), "three events, two copies and END");
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 5L, new TopicPartition(TX_TOPIC, 0), 3L),
+                buffer.nextOffsets(), "every record consumed, the copies and the second BEGIN included");
+        assertEquals(0, buffer.pendingTransactions());
+        assertEquals(0, buffer.bufferedEvents());
+    }
+
+    @Test
+    void aDuplicateEventAfterEndDoesNotFailTheTransactionAndASecondEndIsConsumedWithIt() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, marker("BEGIN", "31:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "31:2", 1));
+        add(buffer, marker("END", "31:4", Map.of("public.accounts", 2L, "public.transfers", 1L)));
+        add(buffer, data(ACCOUNTS, 0, 1, "31:2", 1));
+        add(buffer, marker("END", "31:4", Map.of("public.accounts", 2L, "public.transfers", 1L)));
+        add(buffer, data(ACCOUNTS, 0, 2, "31:3", 2));
+        assertTrue(drain(buffer).isEmpty(), "the transfer is still missing; the copies count for nothing");
+        add(buffer, data(TRANSFERS, 0, 9, "31:5", 3));
+
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(List.of("31"), xids(units));
+        assertEquals(List.of(1, 2, 9), ids(units.get(0)));
+        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
+        assertEquals(0, buffer.endedTransactions());
+    }
+
+    @Test
+    void aPartialResendOfAnAppliedTransactionOnlyMovesTheOffsets() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, marker("BEGIN", "32:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "32:2", 1));
+        add(buffer, data(ACCOUNTS, 0, 2, "32:3", 2));
+        add(buffer, data(ACCOUNTS, 0, 3, "32:4", 3));
+        add(buffer, marker("END", "32:5", Map.of("public.accounts", 3L)));
+        assertEquals(List.of("32"), xids(drain(buffer)));
+
+        // Its tail and END again, at new offsets: the caller knows them as applied by the source's position.
+        buffer.addAlreadyApplied(data(ACCOUNTS, 0, 2, "32:3", 2));
+        buffer.addAlreadyApplied(data(ACCOUNTS, 0, 3, "32:4", 3));
+        buffer.addAlreadyApplied(marker("END", "32:5", Map.of("public.accounts", 3L)));
+        List<ApplyUnit> resent = buffer.drainReady();
+        assertEquals(3, resent.size());
+        assertTrue(resent.stream().allMatch(u -> !u.isTransaction() && u.events().isEmpty()), "nothing to apply");
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 5L, new TopicPartition(TX_TOPIC, 0), 3L),
+                buffer.nextOffsets());
+        assertEquals(0, buffer.pendingTransactions());
+        assertEquals(0, buffer.endedTransactions());
+
+        // The next transaction is not held up by anything of the re-sent one.
+        add(buffer, marker("BEGIN", "33:6", null));
+        add(buffer, data(ACCOUNTS, 0, 4, "33:7", 1));
+        add(buffer, marker("END", "33:8", Map.of("public.accounts", 1L)));
+        List<ApplyUnit> next = drain(buffer);
+        assertEquals(List.of("33"), xids(next));
+        assertEquals(List.of(4), ids(next.get(0)));
+    }
+
+    @Test
+    void aBeginResentForAnAppliedTransactionHoldsNothingOpen() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // BEGIN of a transaction that was applied before; its END and events are skipped as applied, or never come.
+        add(buffer, marker("BEGIN", "34:1", null));
+        add(buffer, marker("BEGIN", "35:4", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "35:5", 1));
+        add(buffer, marker("END", "35:6", Map.of("public.accounts", 1L)));
+        assertEquals(List.of("35"), xids(drain(buffer)));
+        assertEquals(0, buffer.pendingTransactions());
+        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
+    }
+
+    @Test
+    void aTombstoneAfterADeleteAppliedBeforeDeletesNothing() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // The delete was applied, and so was a later insert of the same key: the re-sent tombstone must not undo it.
+        buffer.addAlreadyApplied(records.delete(ACCOUNTS, 0, 1, "36:2", 1));
+        add(buffer, records.tombstone(ACCOUNTS, 0, 1));
+        List<ApplyUnit> units = buffer.drainReady();
+        assertEquals(2, units.size());
+        assertTrue(units.stream().allMatch(u -> u.events().isEmpty()), "nothing to apply");
+        assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+    }
+
+    // Cooperative rebalance
+
+    @Test
+    void forgetKeepsWhatStaysAssignedAndTheRevokedPartitionIsReadAgainFromItsOffset() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        TopicPartition accounts = new TopicPartition(ACCOUNTS, 0);
+        add(buffer, data(ACCOUNTS, 0, 50, null, 0));
+        assertEquals(1, drain(buffer).size(), "a snapshot row went before the transaction");
+        SinkRecord first = data(ACCOUNTS, 0, 1, "40:2", 1);
+        SinkRecord second = data(ACCOUNTS, 0, 2, "40:3", 2);
+        add(buffer, marker("BEGIN", "40:1", null));
+        add(buffer, first);
+        add(buffer, data(TRANSFERS, 0, 9, "40:4", 3));
+        add(buffer, data(TRANSFERS, 0, 60, null, 0));
+        add(buffer, marker("END", "40:5", Map.of("public.accounts", 2L, "public.transfers", 1L)));
+        assertTrue(drain(buffer).isEmpty(), "the second account update is missing");
+        assertEquals(2, buffer.bufferedEvents() - 1, "two events of the transaction and one lone event held");
+
+        buffer.forget(List.of(accounts));
+        assertFalse(buffer.nextOffsets().containsKey(accounts), "the revoked partition is forgotten");
+        assertEquals(Map.of(new TopicPartition(TRANSFERS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
+                buffer.nextOffsets(), "what stays assigned is still held");
+        assertEquals(2, buffer.bufferedEvents(), "the transfer row and the lone event behind it");
+        assertEquals(1, buffer.pendingTransactions());
+        assertEquals(1, buffer.endedTransactions(), "its END was on a partition that stays");
+
+        // Opened again, the partition is read from the offset the target recorded: that of the first update.
+        add(buffer, first);
+        assertTrue(drain(buffer).isEmpty());
+        add(buffer, second);
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(List.of(List.of(1, 2, 9), List.of(60)), units.stream().map(TransactionBufferTest::ids)
+                .collect(Collectors.toList()), "the whole transaction once, then the event behind it");
+        assertEquals(Map.of(accounts, 3L, new TopicPartition(TRANSFERS, 0), 2L, new TopicPartition(TX_TOPIC, 0), 2L),
+                buffer.nextOffsets());
+        assertEquals(0, buffer.bufferedEvents());
+    }
+
+    @Test
+    void aTransactionWhoseEndWasOnARevokedPartitionWaitsForItsEndAgain() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        TopicPartition markers = new TopicPartition(TX_TOPIC, 0);
+        SinkRecord begin = marker("BEGIN", "41:1", null);
+        SinkRecord end = marker("END", "41:4", Map.of("public.accounts", 2L));
+        add(buffer, begin);
+        add(buffer, data(ACCOUNTS, 0, 1, "41:2", 1));
+        add(buffer, end);
+        buffer.drainReady();
+        assertEquals(1L, buffer.nextOffsets().get(markers), "BEGIN went, END is held");
+
+        buffer.forget(List.of(markers));
+        assertEquals(0, buffer.endedTransactions());
+        add(buffer, data(ACCOUNTS, 0, 2, "41:3", 2));
+        assertTrue(drain(buffer).isEmpty(), "all events are here, but END was forgotten with its partition");
+
+        add(buffer, end);
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(List.of("41"), xids(units));
+        assertEquals(List.of(1, 2), ids(units.get(0)));
+        assertEquals(2L, buffer.nextOffsets().get(markers));
+    }
+
+    // A transaction topic with several partitions
+
+    @Test
+    void endMarkersOnTwoTransactionTopicPartitionsAreHandedOutInCommitOrderWhateverTheirArrival() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // Committed in the order 50, 51, 52. 50's END is on partition 1, 51's and 52's on partition 0.
+        SinkRecord begin50 = records.marker("BEGIN", "50:1", null, 1);
+        SinkRecord end50 = records.marker("END", "50:3", Map.of("public.accounts", 1L), 1);
+        add(buffer, records.marker("BEGIN", "51:4", null, 0));
+        add(buffer, records.marker("END", "51:6", Map.of("public.accounts", 1L), 0));
+        add(buffer, records.marker("BEGIN", "52:7", null, 0));
+        add(buffer, records.marker("END", "52:9", Map.of("public.transfers", 1L), 0));
+        add(buffer, data(TRANSFERS, 0, 9, "52:8", 1));
+        add(buffer, data(ACCOUNTS, 0, 1, "50:2", 1));
+        add(buffer, data(ACCOUNTS, 0, 1, "51:5", 1));
+        assertTrue(drain(buffer).isEmpty(), "50 is not ended yet, and 51 follows it on the accounts partition");
+
+        add(buffer, begin50);
+        add(buffer, end50);
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(List.of("50", "51", "52"), xids(units),
+                "50 before 51 (same row); 52 after 51 (END order of partition 0)");
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 2L, new TopicPartition(TRANSFERS, 0), 1L,
+                new TopicPartition(TX_TOPIC, 0), 4L, new TopicPartition(TX_TOPIC, 1), 2L), buffer.nextOffsets());
+    }
+
+    @Test
+    void aTransactionWhoseEndArrivesFirstOnAnotherTransactionTopicPartitionGoesFirst() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // 60's END waits for its data on partition 0; 61, on another row, ends on partition 1 and is whole.
+        add(buffer, records.marker("END", "60:3", Map.of("public.accounts", 1L), 0));
+        add(buffer, records.marker("END", "61:6", Map.of("public.transfers", 1L), 1));
+        add(buffer, data(TRANSFERS, 0, 9, "61:5", 1));
+        assertEquals(List.of("61"), xids(drain(buffer)), "nothing of 61 waits behind 60");
+        add(buffer, data(ACCOUNTS, 0, 1, "60:2", 1));
+        assertEquals(List.of("60"), xids(drain(buffer)));
+    }
+
+    // A transaction that never becomes whole
+
+    @Test
+    void anIncompleteTransactionFailsTheTaskNamingItOnceLaterOnesWaitedPastTheTimeout() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL, IncompletePolicy.FAIL);
+        add(buffer, marker("BEGIN", "70:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "70:2", 1));
+        // Its second event was dropped before the sink.
+        add(buffer, marker("END", "70:4", Map.of("public.accounts", 2L)));
+        advanceMillis(INCOMPLETE_TIMEOUT_MS * 2);
+        assertTrue(drain(buffer).isEmpty(), "nothing complete waits behind it: it may still be arriving");
+
+        add(buffer, marker("BEGIN", "71:5", null));
+        add(buffer, data(ACCOUNTS, 0, 3, "71:6", 1));
+        add(buffer, marker("END", "71:7", Map.of("public.accounts", 1L)));
+        assertTrue(drain(buffer).isEmpty(), "71 is complete and waits behind 70");
+        advanceMillis(INCOMPLETE_TIMEOUT_MS - 1);
+        assertTrue(drain(buffer).isEmpty(), "within the timeout");
+        advanceMillis(1);
+        ConnectException e = assertThrows(ConnectException.class, buffer::drainReady);
+        assertTrue(e.getMessage().contains("Source transaction 70 is incomplete after waiting 60000 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("1 data event(s) arrived (offsets {db.public.accounts-0=[0]})"), e.getMessage());
+        assertTrue(e.getMessage().contains("partition 0 offset 1) announced 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("transaction.incomplete.policy=apply"), e.getMessage());
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
+                buffer.nextOffsets(), "no offset past it");
+    }
+
+    @Test
+    void aRecordOfTheIncompleteTransactionArrivingRestartsItsWait() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL, IncompletePolicy.FAIL);
+        add(buffer, marker("END", "72:4", Map.of("public.accounts", 3L)));
+        add(buffer, data(ACCOUNTS, 0, 1, "72:1", 1));
+        add(buffer, marker("END", "73:6", Map.of("public.transfers", 1L)));
+        add(buffer, data(TRANSFERS, 0, 9, "73:5", 1));
+        assertTrue(drain(buffer).isEmpty(), "73 is complete and waits behind 72's END");
+        advanceMillis(INCOMPLETE_TIMEOUT_MS - 1);
+        add(buffer, data(ACCOUNTS, 0, 2, "72:2", 2));
+        advanceMillis(INCOMPLETE_TIMEOUT_MS - 1);
+        assertTrue(drain(buffer).isEmpty(), "72 is still arriving");
+        add(buffer, data(ACCOUNTS, 0, 3, "72:3", 3));
+        assertEquals(List.of("72", "73"), xids(drain(buffer)));
+    }
+
+    @Test
+    void applyPolicyAppliesWhatArrivedOfAStalledTransactionAndGoesOn() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL, IncompletePolicy.APPLY);
+        add(buffer, marker("BEGIN", "74:1", null));
+        add(buffer, data(ACCOUNTS, 0, 1, "74:2", 1));
+        add(buffer, marker("END", "74:4", Map.of("public.accounts", 2L)));
+        add(buffer, marker("BEGIN", "75:5", null));
+        add(buffer, data(ACCOUNTS, 0, 3, "75:6", 1));
+        add(buffer, marker("END", "75:7", Map.of("public.accounts", 1L)));
+        assertTrue(drain(buffer).isEmpty());
+        advanceMillis(INCOMPLETE_TIMEOUT_MS);
+
+        List<ApplyUnit> units = drain(buffer);
+        assertEquals(List.of("74", "75"), xids(units));
+        assertFalse(units.get(0).complete(), "74 is applied without its missing event");
+        assertEquals(List.of(1), ids(units.get(0)));
+        assertTrue(units.get(1).complete());
+        assertEquals(0, buffer.pendingTransactions());
+        assertEquals(0, buffer.endedTransactions());
+
+        // Should the missing event turn up after all, it is applied on its own, holding nothing up.
+        add(buffer, data(ACCOUNTS, 0, 2, "74:3", 2));
+        List<ApplyUnit> late = drain(buffer);
+        assertEquals(List.of(List.of(2)), late.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()));
+        assertEquals(0, buffer.pendingTransactions());
+    }
+
+    /** The record as a topic-renaming transform (RegexRouter) hands it on: the original topic partition is kept. */
+    private static SinkRecord renamed(SinkRecord record) {
+        return record.newRecord("renamed." + record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
+                record.valueSchema(), record.value(), record.timestamp());
+    }
+
+    @Test
+    void partitionsAndOffsetsAreThoseTheRecordsWereConsumedFromWhateverATransformRenamed() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        add(buffer, renamed(marker("BEGIN", "80:1", null)));
+        add(buffer, renamed(data(ACCOUNTS, 0, 1, "80:2", 1)));
+        add(buffer, renamed(marker("END", "80:3", Map.of("public.accounts", 1L))));
+        assertEquals(List.of("80"), xids(drain(buffer)));
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 1L, new TopicPartition(TX_TOPIC, 0), 2L),
+                buffer.nextOffsets());
     }
 }

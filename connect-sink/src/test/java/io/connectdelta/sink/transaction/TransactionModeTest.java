@@ -234,4 +234,143 @@ class TransactionModeTest {
         assertFalse(values.get("exactly.once.enabled").errorMessages().isEmpty());
         assertTrue(values.get("transaction.aware").errorMessages().isEmpty());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void aCooperativeRebalanceKeepsWhatThePartitionsThatStayBroughtAndAppliesEachTransactionOnceWhole(String kind) {
+        TestDatabase db = databases.of(kind);
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "coop");
+        String accounts = "db_public_accounts_coop";
+        String transfers = "db_public_transfers_coop";
+        TopicPartition accounts0 = new TopicPartition(ACCOUNTS, 0);
+        try (TaskHarness task = task(config)) {
+            task.putAndCommit(d.marker("BEGIN", "1:1", null), d.data(ACCOUNTS, 0, 1, 100, "1:2", 1),
+                    d.marker("END", "1:3", Map.of("public.accounts", 1L)));
+            // Transaction 2 spans both tables; its second account update is still on its way.
+            SinkRecord first = d.data(ACCOUNTS, 0, 1, 90, "2:5", 1);
+            SinkRecord second = d.data(ACCOUNTS, 0, 2, 10, "2:6", 2);
+            task.putAndCommit(d.marker("BEGIN", "2:4", null), first, d.data(TRANSFERS, 0, 7, 10, "2:7", 3),
+                    d.marker("END", "2:8", Map.of("public.accounts", 2L, "public.transfers", 1L)));
+
+            // The accounts partition is revoked; the transfers and transaction topics stay with the task.
+            Map<TopicPartition, OffsetAndMetadata> committed = task.revoke(List.of(accounts0));
+            assertEquals(1L, committed(committed, ACCOUNTS), "no offset past the held update");
+            assertEquals(Map.of(1, 100L), balances(db, accounts), "nothing of transaction 2 is visible");
+            assertEquals(Map.of(), balances(db, transfers));
+
+            // Assigned again, it is read from the offset the target recorded: the held update comes again.
+            task.assign(List.of(accounts0));
+            assertEquals(1L, task.requestedOffsets().get(accounts0));
+            Map<TopicPartition, OffsetAndMetadata> applied = task.putAndCommit(first, second);
+            assertEquals(Map.of(1, 90L, 2, 10L), balances(db, accounts), "the transfer row and END were kept");
+            assertEquals(Map.of(7, 10L), balances(db, transfers));
+            assertEquals(3L, committed(applied, ACCOUNTS));
+            assertEquals(1L, committed(applied, TRANSFERS));
+            assertEquals(4L, committed(applied, TX_TOPIC));
+            SinkTaskMetrics metrics = task.task().metrics();
+            assertEquals(2, metrics.getSourceTransactionsApplied());
+            assertEquals(4, metrics.getRecordsApplied(), "every event applied once");
+            assertEquals(0, metrics.getEventsBuffered());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void aTransactionTopicWithTwoPartitionsAppliesTransactionsWhateverTheOrderOfTheirEndMarkers(String kind) {
+        TestDatabase db = databases.of(kind);
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "twotx");
+        List<TopicPartition> partitions = List.of(new TopicPartition(ACCOUNTS, 0), new TopicPartition(TRANSFERS, 0),
+                new TopicPartition(TX_TOPIC, 0), new TopicPartition(TX_TOPIC, 1));
+        try (TaskHarness task = new TaskHarness(config, partitions)) {
+            // Committed in the order 50, 51, 52; 50 ends on partition 1, whose records come last.
+            SinkRecord begin50 = d.marker("BEGIN", "50:1", null, 1);
+            SinkRecord end50 = d.marker("END", "50:3", Map.of("public.accounts", 1L), 1);
+            task.putAndCommit(d.marker("BEGIN", "51:4", null, 0),
+                    d.marker("END", "51:6", Map.of("public.accounts", 1L), 0),
+                    d.marker("BEGIN", "52:7", null, 0),
+                    d.marker("END", "52:9", Map.of("public.transfers", 1L), 0),
+                    d.data(TRANSFERS, 0, 9, 5, "52:8", 1),
+                    d.data(ACCOUNTS, 0, 1, 100, "50:2", 1),
+                    d.data(ACCOUNTS, 0, 1, 200, "51:5", 1));
+            assertEquals(Map.of(), balances(db, "db_public_accounts_twotx"), "50 has not ended yet");
+
+            Map<TopicPartition, OffsetAndMetadata> applied = task.putAndCommit(begin50, end50);
+            assertEquals(Map.of(1, 200L), balances(db, "db_public_accounts_twotx"), "51 after 50");
+            assertEquals(Map.of(9, 5L), balances(db, "db_public_transfers_twotx"));
+            assertEquals(4L, applied.get(new TopicPartition(TX_TOPIC, 0)).offset());
+            assertEquals(2L, applied.get(new TopicPartition(TX_TOPIC, 1)).offset());
+            assertEquals(3, task.task().metrics().getSourceTransactionsApplied());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void aTransactionResentWithAnEventTwiceIsAppliedOnceWithoutFailing(String kind) {
+        TestDatabase db = databases.of(kind);
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "resent");
+        try (TaskHarness task = task(config)) {
+            // The source stopped uncleanly after two events and sends the transaction again, whole.
+            Map<TopicPartition, OffsetAndMetadata> applied = task.putAndCommit(d.marker("BEGIN", "3:1", null),
+                    d.data(ACCOUNTS, 0, 1, 10, "3:2", 1), d.data(ACCOUNTS, 0, 2, 20, "3:3", 2),
+                    d.marker("BEGIN", "3:1", null),
+                    d.data(ACCOUNTS, 0, 1, 10, "3:2", 1), d.data(ACCOUNTS, 0, 2, 20, "3:3", 2),
+                    d.data(ACCOUNTS, 0, 3, 30, "3:4", 3),
+                    d.marker("END", "3:5", Map.of("public.accounts", 3L)));
+            assertEquals(Map.of(1, 10L, 2, 20L, 3, 30L), balances(db, "db_public_accounts_resent"));
+            assertEquals(5L, committed(applied, ACCOUNTS), "the copies are consumed");
+            assertEquals(3L, committed(applied, TX_TOPIC));
+            assertEquals(3, task.task().metrics().getRecordsApplied(), "each event applied once");
+            assertEquals(1, task.task().metrics().getSourceTransactionsApplied());
+        }
+    }
+
+    /** Transaction 7 lost one of its two events before the sink; transaction 8 is whole behind it. */
+    private static List<SinkRecord> stalledBehindAnIncompleteTransaction(DebeziumTransactions d) {
+        return List.of(d.marker("BEGIN", "7:1", null), d.data(ACCOUNTS, 0, 1, 70, "7:2", 1),
+                d.marker("END", "7:4", Map.of("public.accounts", 2L)),
+                d.marker("BEGIN", "8:5", null), d.data(ACCOUNTS, 0, 1, 80, "8:6", 1),
+                d.marker("END", "8:7", Map.of("public.accounts", 1L)));
+    }
+
+    @Test
+    void anIncompleteTransactionFailsTheTaskNamingItAndAppliesNothingOfIt() throws Exception {
+        TestDatabase db = databases.postgres();
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "stallfail");
+        config.put("transaction.incomplete.timeout.ms", "100");
+        try (TaskHarness task = task(config)) {
+            task.putAndCommit(d.data(ACCOUNTS, 0, 1, 1, null, 0));
+            task.putAndCommit(stalledBehindAnIncompleteTransaction(d));
+            Thread.sleep(150);
+            ConnectException e = assertThrows(ConnectException.class, () -> task.putAndCommit(List.of()));
+            assertTrue(e.getMessage().contains("Source transaction 7 is incomplete"), e.getMessage());
+            assertTrue(e.getMessage().contains("announced 2"), e.getMessage());
+            assertEquals(Map.of(1, 1L), balances(db, "db_public_accounts_stallfail"), "neither 7 nor 8 applied");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "mariadb"})
+    void theApplyPolicyAppliesWhatArrivedOfAnIncompleteTransactionAndGoesOn(String kind) throws Exception {
+        TestDatabase db = databases.of(kind);
+        DebeziumTransactions d = new DebeziumTransactions();
+        Map<String, String> config = config(db, "stallapply");
+        config.put("transaction.incomplete.timeout.ms", "100");
+        config.put("transaction.incomplete.policy", "apply");
+        try (TaskHarness task = task(config)) {
+            task.putAndCommit(stalledBehindAnIncompleteTransaction(d));
+            assertEquals(Map.of(), balances(db, "db_public_accounts_stallapply"), "within the timeout, both wait");
+            Thread.sleep(150);
+            Map<TopicPartition, OffsetAndMetadata> applied = task.putAndCommit(List.of());
+            assertEquals(Map.of(1, 80L), balances(db, "db_public_accounts_stallapply"), "7 as it arrived, then 8");
+            assertEquals(2L, committed(applied, ACCOUNTS));
+            assertEquals(4L, committed(applied, TX_TOPIC));
+            SinkTaskMetrics metrics = task.task().metrics();
+            assertEquals(1, metrics.getIncompleteSourceTransactionsApplied());
+            assertEquals(2, metrics.getSourceTransactionsApplied());
+        }
+    }
 }
