@@ -23,7 +23,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public enum InsertMode { INSERT, UPSERT, UPDATE }
 
-    public enum PrimaryKeyMode { NONE, RECORD_KEY, RECORD_VALUE }
+    public enum PrimaryKeyMode { NONE, KAFKA, RECORD_KEY, RECORD_VALUE }
 
     public enum SchemaEvolution { NONE, BASIC }
 
@@ -39,6 +39,18 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String TRUNCATE_ENABLED = "truncate.enabled";
     public static final String SCHEMA_EVOLUTION = "schema.evolution";
     public static final String COLLECTION_NAME_FORMAT = "collection.name.format";
+    /** The Debezium JDBC sink's older name of collection.name.format. */
+    public static final String TABLE_NAME_FORMAT = "table.name.format";
+    public static final String QUOTE_IDENTIFIERS = "quote.identifiers";
+    public static final String FIELD_INCLUDE_LIST = "field.include.list";
+    public static final String FIELD_EXCLUDE_LIST = "field.exclude.list";
+    public static final String USE_TIME_ZONE = "use.time.zone";
+    /** The Debezium JDBC sink's older name of use.time.zone. */
+    public static final String DATABASE_TIME_ZONE = "database.time_zone";
+    /** The Debezium JDBC sink's name of max.retries. */
+    public static final String FLUSH_MAX_RETRIES = "flush.max.retries";
+    /** The Debezium JDBC sink's name of retry.backoff.ms. */
+    public static final String FLUSH_RETRY_DELAY_MS = "flush.retry.delay.ms";
     public static final String BATCH_SIZE = "batch.size";
     public static final String USE_REDUCTION_BUFFER = "use.reduction.buffer";
     public static final String MAX_RETRIES = "max.retries";
@@ -64,6 +76,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     private static final String WRITES_GROUP = "Writes";
     private static final String RELIABILITY_GROUP = "Reliability";
     private static final String TRANSACTIONS_GROUP = "Source transactions";
+    private static final String NAMES_GROUP = "Names and fields";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -80,10 +93,12 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                             + "(UPDATE only; a missing row follows missing.row.mode). Delta and JSON Patch events "
                             + "are always UPDATEs of the changed columns.",
                     WRITES_GROUP, 1, ConfigDef.Width.SHORT, "Insert mode")
-            .define(PRIMARY_KEY_MODE, Type.STRING, "record_key", enumValidator(PrimaryKeyMode.values()),
+            .define(PRIMARY_KEY_MODE, Type.STRING, "record_key", primaryKeyModeValidator(),
                     Importance.HIGH, "Where the primary key columns come from: 'record_key' (the fields of the "
                             + "record key, or primary.key.fields of it), 'record_value' (primary.key.fields of the "
-                            + "row), 'none' (no key: insert.mode=insert only, no deletes or partial updates).",
+                            + "row), 'kafka' (columns __connect_topic, __connect_partition and __connect_offset: "
+                            + "every record is a row of its own; no deletes), 'none' (no key: insert.mode=insert "
+                            + "only, no deletes or partial updates).",
                     WRITES_GROUP, 2, ConfigDef.Width.SHORT, "Primary key mode")
             .define(PRIMARY_KEY_FIELDS, Type.LIST, "", Importance.MEDIUM,
                     "Comma-separated primary key column names. Required with primary.key.mode=record_value; "
@@ -103,8 +118,41 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
             .define(COLLECTION_NAME_FORMAT, Type.STRING, "${topic}", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Target table name. Placeholders: ${topic}, ${source.db}, ${source.schema}, ${source.table}. "
                             + "Dots in the topic name become underscores (as the Debezium JDBC sink does), so the "
-                            + "topic 'srv.public.orders' writes table 'srv_public_orders'.",
-                    WRITES_GROUP, 7, ConfigDef.Width.LONG, "Table name format")
+                            + "topic 'srv.public.orders' writes table 'srv_public_orders'. A dot in the format "
+                            + "names a schema (MariaDB/MySQL: a database), e.g. ${source.schema}.${source.table}; "
+                            + "without one the connection's current schema holds the table. Each part is quoted on "
+                            + "its own; schema.evolution=basic creates a missing schema. A part longer than the "
+                            + "database allows is cut to PostgreSQL's 63 bytes (as PostgreSQL itself cuts every "
+                            + "identifier) or refused on MariaDB (64 characters).",
+                    NAMES_GROUP, 1, ConfigDef.Width.LONG, "Table name format")
+            .define(TABLE_NAME_FORMAT, Type.STRING, null, Importance.LOW,
+                    "The Debezium JDBC sink's older name of collection.name.format; used when that is not set.",
+                    NAMES_GROUP, 2, ConfigDef.Width.LONG, "Table name format (alias)")
+            .define(QUOTE_IDENTIFIERS, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "true: table and column names are exactly the topic/format and field names, case and all. "
+                            + "false (the Debezium JDBC sink's default): names are those the database gives unquoted "
+                            + "identifiers, as the Debezium JDBC sink's are: column names in lower case, and on "
+                            + "PostgreSQL table and schema names too. Statements still quote every name, so no "
+                            + "name (a reserved word, a space) can break them.",
+                    NAMES_GROUP, 3, ConfigDef.Width.SHORT, "Quote identifiers")
+            .define(FIELD_INCLUDE_LIST, Type.LIST, "", Importance.MEDIUM,
+                    "Comma-separated fields to write, each <topic>:<field> or <field> (any topic); every other field "
+                            + "is left out of the statements and of created tables. Each part is matched whole, as "
+                            + "a regular expression (a plain name matches itself). Key fields are filtered too. Not "
+                            + "together with field.exclude.list.",
+                    NAMES_GROUP, 4, ConfigDef.Width.LONG, "Field include list")
+            .define(FIELD_EXCLUDE_LIST, Type.LIST, "", Importance.MEDIUM,
+                    "Comma-separated fields never to write, each <topic>:<field> or <field> (any topic), matched as "
+                            + "in field.include.list. Not together with field.include.list.",
+                    NAMES_GROUP, 5, ConfigDef.Width.LONG, "Field exclude list")
+            .define(USE_TIME_ZONE, Type.STRING, "UTC", zoneValidator(), Importance.LOW,
+                    "Time zone in which zoned values (Debezium ZonedTimestamp) are written into columns that hold "
+                            + "no zone (MariaDB/MySQL DATETIME). PostgreSQL's timestamptz stores the instant, so it "
+                            + "does not depend on it. Values without a zone are written as they are.",
+                    NAMES_GROUP, 6, ConfigDef.Width.SHORT, "Time zone")
+            .define(DATABASE_TIME_ZONE, Type.STRING, null, zoneValidator(), Importance.LOW,
+                    "The Debezium JDBC sink's older name of use.time.zone; used when that is not set.",
+                    NAMES_GROUP, 7, ConfigDef.Width.SHORT, "Time zone (alias)")
             .define(MISSING_ROW_MODE, Type.STRING, "fail", enumValidator(MissingRowMode.values()), Importance.MEDIUM,
                     "What an UPDATE that finds no row does (a delta arriving before its insert, or insert.mode="
                             + "update): 'insert' inserts the partial row (absent columns get their defaults), 'skip' "
@@ -144,6 +192,13 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
             .define(RETRY_BACKOFF_MS, Type.LONG, 3000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Wait before the first retry in milliseconds; doubles with every further retry (at most 60 s).",
                     RELIABILITY_GROUP, 4, ConfigDef.Width.SHORT, "Retry backoff (ms)")
+            .define(FLUSH_MAX_RETRIES, Type.INT, null, unlessNull(ConfigDef.Range.atLeast(0)), Importance.LOW,
+                    "The Debezium JDBC sink's name of max.retries; used when that is not set.",
+                    RELIABILITY_GROUP, 8, ConfigDef.Width.SHORT, "Max retries (alias)")
+            .define(FLUSH_RETRY_DELAY_MS, Type.LONG, null, unlessNull(ConfigDef.Range.atLeast(0)), Importance.LOW,
+                    "The Debezium JDBC sink's name of retry.backoff.ms (the first wait; later ones double); used "
+                            + "when that is not set.",
+                    RELIABILITY_GROUP, 9, ConfigDef.Width.SHORT, "Retry backoff (alias)")
             .define(EXACTLY_ONCE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Record the next offset of every topic partition in offsets.table.name in the same "
                             + "transaction as the data, and resume from there: a replay never applies a record twice. "
@@ -208,12 +263,40 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                             + "of it that arrive later are applied as they come.",
                     TRANSACTIONS_GROUP, 7, ConfigDef.Width.SHORT, "Incomplete transaction policy");
 
+    static {
+        DebeziumOnlyKeys.defineAll(CONFIG_DEF);
+    }
+
+    /** Debezium's old names of our keys: alias to key. */
+    private static final Map<String, String> ALIASES = Map.of(TABLE_NAME_FORMAT, COLLECTION_NAME_FORMAT,
+            DATABASE_TIME_ZONE, USE_TIME_ZONE, FLUSH_MAX_RETRIES, MAX_RETRIES, FLUSH_RETRY_DELAY_MS, RETRY_BACKOFF_MS);
+
     private final String connectorName;
 
     public DeltaJdbcSinkConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
         Object name = props.get("name");
         this.connectorName = name == null ? "connectdelta-sink" : name.toString();
+        String hibernate = DebeziumOnlyKeys.hibernateKey(props);
+        if (hibernate != null) {
+            throw new ConfigException(hibernate, props.get(hibernate), DebeziumOnlyKeys.hibernateMessage(hibernate));
+        }
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            Object aliasValue = originals().get(alias.getKey());
+            Object keyValue = originals().get(alias.getValue());
+            if (aliasValue != null && keyValue != null && !aliasValue.toString().trim().equals(keyValue.toString().trim())) {
+                throw new ConfigException(alias.getKey(), aliasValue, "is another name of " + alias.getValue()
+                        + ", which is set to '" + keyValue + "': set only one of them");
+            }
+        }
+        if (!fieldIncludeList().isEmpty() && !fieldExcludeList().isEmpty()) {
+            throw new ConfigException(FIELD_EXCLUDE_LIST, getList(FIELD_EXCLUDE_LIST), "cannot be combined with "
+                    + "field.include.list: set one of them");
+        }
+        if (primaryKeyMode() == PrimaryKeyMode.KAFKA && deleteEnabled()) {
+            throw new ConfigException(DELETE_ENABLED, true, "needs a key from the record (primary.key.mode=record_key "
+                    + "or record_value): with primary.key.mode=kafka no row is found by a delete's key");
+        }
         if (primaryKeyMode() == PrimaryKeyMode.RECORD_VALUE && primaryKeyFields().isEmpty()) {
             throw new ConfigException(PRIMARY_KEY_FIELDS, "", "required with primary.key.mode=record_value");
         }
@@ -250,6 +333,50 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     private static ConfigDef.Validator enumValidator(Enum<?>[] values) {
         String[] names = Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
         return ConfigDef.CaseInsensitiveValidString.in(names);
+    }
+
+    private static ConfigDef.Validator primaryKeyModeValidator() {
+        ConfigDef.Validator values = enumValidator(PrimaryKeyMode.values());
+        return (name, value) -> {
+            if (value != null && "record_header".equalsIgnoreCase(value.toString().trim())) {
+                throw new ConfigException(name, value, "keys from record headers are not supported: use record_key "
+                        + "(move the key into the record key with a transform, e.g. ValueToKey) or record_value");
+            }
+            values.ensureValid(name, value);
+        };
+    }
+
+    /** {@code validator} for keys without a default (aliases: unset unless given). */
+    private static ConfigDef.Validator unlessNull(ConfigDef.Validator validator) {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null) {
+                validator.ensureValid(name, value);
+            }
+        }, validator::toString);
+    }
+
+    private static ConfigDef.Validator zoneValidator() {
+        return (name, value) -> {
+            if (value == null) {
+                return;
+            }
+            try {
+                java.time.ZoneId.of(value.toString().trim());
+            } catch (java.time.DateTimeException e) {
+                throw new ConfigException(name, value, "is not a time zone (e.g. UTC, Europe/Berlin, +02:00): "
+                        + e.getMessage());
+            }
+        };
+    }
+
+    /** The value of {@code key}, or of its Debezium alias when only that is set. */
+    private Object aliased(String key) {
+        for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
+            if (alias.getValue().equals(key) && !originals().containsKey(key) && get(alias.getKey()) != null) {
+                return get(alias.getKey());
+            }
+        }
+        return get(key);
     }
 
     private <E extends Enum<E>> E enumValue(Class<E> type, String key) {
@@ -298,7 +425,23 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     }
 
     public String collectionNameFormat() {
-        return getString(COLLECTION_NAME_FORMAT);
+        return (String) aliased(COLLECTION_NAME_FORMAT);
+    }
+
+    public boolean quoteIdentifiers() {
+        return getBoolean(QUOTE_IDENTIFIERS);
+    }
+
+    public List<String> fieldIncludeList() {
+        return getList(FIELD_INCLUDE_LIST);
+    }
+
+    public List<String> fieldExcludeList() {
+        return getList(FIELD_EXCLUDE_LIST);
+    }
+
+    public java.time.ZoneId timeZone() {
+        return java.time.ZoneId.of(((String) aliased(USE_TIME_ZONE)).trim());
     }
 
     public MissingRowMode missingRowMode() {
@@ -328,11 +471,11 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     }
 
     public int maxRetries() {
-        return getInt(MAX_RETRIES);
+        return (Integer) aliased(MAX_RETRIES);
     }
 
     public long retryBackoffMs() {
-        return getLong(RETRY_BACKOFF_MS);
+        return (Long) aliased(RETRY_BACKOFF_MS);
     }
 
     public boolean exactlyOnce() {

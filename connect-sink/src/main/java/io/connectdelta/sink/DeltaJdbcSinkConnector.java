@@ -79,7 +79,7 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
         try {
             config = new DeltaJdbcSinkConfig(connectorConfigs);
         } catch (ConfigException e) {
-            values.get(keyOf(e)).addErrorMessage(e.getMessage());
+            keyOf(e, result, values).addErrorMessage(e.getMessage());
             return result;
         }
         if (config.transactionAware() && !validTransactionMode(connectorConfigs, config, values)) {
@@ -110,16 +110,20 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
         return result;
     }
 
-    /** The key a combination error is about: the first of our keys its message names. */
-    private static String keyOf(ConfigException e) {
+    /**
+     * The key a combination error is about: the key its message names ("... for configuration KEY: ..."). A key
+     * outside our definition (a hibernate.* key) gets an entry of its own, so the error shows next to it.
+     */
+    private static ConfigValue keyOf(ConfigException e, Config result, Map<String, ConfigValue> values) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        for (String key : List.of(DeltaJdbcSinkConfig.PRIMARY_KEY_FIELDS, DeltaJdbcSinkConfig.TRANSACTION_TOPIC,
-                DeltaJdbcSinkConfig.EXACTLY_ONCE)) {
-            if (message.contains("configuration " + key + ":")) {
-                return key;
-            }
-        }
-        return DeltaJdbcSinkConfig.PRIMARY_KEY_MODE;
+        int start = message.indexOf("configuration ");
+        int end = start < 0 ? -1 : message.indexOf(':', start);
+        String key = end < 0 ? DeltaJdbcSinkConfig.PRIMARY_KEY_MODE : message.substring(start + 14, end);
+        return values.computeIfAbsent(key, k -> {
+            ConfigValue value = new ConfigValue(k);
+            result.configValues().add(value);
+            return value;
+        });
     }
 
     /**

@@ -10,6 +10,7 @@ import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
+import io.connectdelta.sink.plan.Identifiers;
 import io.connectdelta.sink.plan.TableNaming;
 import io.connectdelta.sink.progress.FencedException;
 import io.connectdelta.sink.progress.PartitionProgress;
@@ -117,11 +118,11 @@ public class DeltaJdbcSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new DeltaJdbcSinkConfig(props);
         reader = new ChangeEventReader(config.placeholder());
-        naming = new TableNaming(config.collectionNameFormat());
+        naming = new TableNaming(config.collectionNameFormat(), Identifiers.of(config));
         metrics = new SinkTaskMetrics();
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
         metrics.register(config.connectorName(), taskId);
-        Dialect dialect = Dialect.forUrl(config.connectionUrl());
+        Dialect dialect = Dialect.forUrl(config.connectionUrl(), config.timeZone());
         progress = new SinkProgress(config.exactlyOnce(), config.sourcePositionTracking(), metrics);
         writer = new JdbcWriter(config, dialect, metrics, progress.owner());
         String threadName = "connectdelta-writer-" + config.connectorName() + "-" + taskId;

@@ -21,11 +21,16 @@ import java.util.Properties;
 public interface Dialect {
 
     static Dialect forUrl(String url) {
+        return forUrl(url, java.time.ZoneOffset.UTC);
+    }
+
+    /** The dialect of {@code url}, writing zoned values into zoneless columns in {@code timeZone}. */
+    static Dialect forUrl(String url, java.time.ZoneId timeZone) {
         if (url != null && url.startsWith("jdbc:postgresql:")) {
             return new PostgresDialect();
         }
         if (url != null && (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:"))) {
-            return new MariaDbDialect();
+            return new MariaDbDialect(timeZone);
         }
         throw new ConfigException("connection.url", url,
                 "must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
@@ -44,10 +49,31 @@ public interface Dialect {
     /** A quoted identifier that no name (quotes, semicolons, unicode) can break out of. */
     String quote(String identifier);
 
-    /** The catalog and schema pattern for DatabaseMetaData lookups of the connection's current schema. */
-    String metadataCatalog(Connection connection) throws SQLException;
+    /**
+     * The catalog and schema pattern for DatabaseMetaData lookups in {@code schema} (the schema part of a table
+     * name; a database in MariaDB), or in the connection's current schema when it is null.
+     */
+    String metadataCatalog(Connection connection, String schema) throws SQLException;
 
-    String metadataSchema(Connection connection) throws SQLException;
+    String metadataSchema(Connection connection, String schema) throws SQLException;
+
+    /** A table name, {@code table} or {@code schema.table}, with each part quoted on its own. */
+    default String quoteTable(String name) {
+        int dot = name.indexOf('.');
+        return dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1));
+    }
+
+    /** The statement creating {@code schema} (a database in MariaDB) unless it exists. */
+    String createSchema(String schema);
+
+    /** The name the database stores for a table or schema name written without quotes. */
+    String unquotedName(String identifier);
+
+    /**
+     * The identifier as the database names it when it is longer than the database allows (PostgreSQL cuts it to
+     * 63 bytes), or null when the database refuses it (MariaDB: more than 64 characters).
+     */
+    String fitIdentifier(String identifier);
 
     /**
      * The clause after INSERT ... VALUES (...) that turns it into an upsert updating {@code columns} on a key
@@ -101,7 +127,8 @@ public interface Dialect {
      * Names of columns that hold JSON although the metadata reports a text type (MariaDB's JSON is LONGTEXT
      * with a json_valid check).
      */
-    default java.util.Set<String> jsonTextColumns(Connection connection, String table) throws SQLException {
+    default java.util.Set<String> jsonTextColumns(Connection connection, String schema, String table)
+            throws SQLException {
         return java.util.Set.of();
     }
 

@@ -11,6 +11,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,11 +26,21 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
+    static final String KAFKA_TOPIC = "__connect_topic";
+    static final String KAFKA_PARTITION = "__connect_partition";
+    static final String KAFKA_OFFSET = "__connect_offset";
+    private static final Schema KAFKA_KEY_SCHEMA = SchemaBuilder.struct()
+            .field(KAFKA_TOPIC, Schema.STRING_SCHEMA).field(KAFKA_PARTITION, Schema.INT32_SCHEMA)
+            .field(KAFKA_OFFSET, Schema.INT64_SCHEMA).build();
+
     /** What became of an event. */
     public enum Outcome { PLANNED, IGNORED_DELETE, IGNORED_TRUNCATE, IGNORED_ID_ONLY }
 
     private final DeltaJdbcSinkConfig config;
     private final TableNaming naming;
+    private final TargetColumns targetColumns;
+    /** False when every field is written under its own name: then rows need no mapping. */
+    private final boolean mapsColumns;
     // Read from the config once: its getters look values up (and parse enums) on every call.
     private final InsertMode insertMode;
     private final PrimaryKeyMode primaryKeyMode;
@@ -40,13 +51,17 @@ public final class PlanBuilder {
     private FlushPlan plan;
 
     public PlanBuilder(DeltaJdbcSinkConfig config) {
-        this(config, new TableNaming(config.collectionNameFormat()));
+        this(config, new TableNaming(config.collectionNameFormat(), Identifiers.of(config)));
     }
 
     /** A builder sharing {@code naming} (which remembers the tables of topics) with others. */
     public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming) {
         this.config = config;
         this.naming = naming;
+        FieldFilter filter = FieldFilter.of(config.fieldIncludeList(), config.fieldExcludeList());
+        Identifiers identifiers = Identifiers.of(config);
+        this.targetColumns = new TargetColumns(filter, identifiers);
+        this.mapsColumns = !filter.keepsAll() || !identifiers.quoted();
         this.insertMode = config.insertMode();
         this.primaryKeyMode = config.primaryKeyMode();
         this.primaryKeyFields = config.primaryKeyFields();
@@ -84,7 +99,7 @@ public final class PlanBuilder {
             if (!deleteEnabled) {
                 return Outcome.IGNORED_DELETE;
             }
-            Row key = requireKey(event);
+            Row key = targetKey(requireKey(event), event);
             plan.add(table, new RowWrite(WriteKind.DELETE, key, new LinkedHashMap<>(), null, event));
             return Outcome.PLANNED;
         }
@@ -107,24 +122,38 @@ public final class PlanBuilder {
         if (key != null) {
             skipped.addAll(key.fieldNames());
         }
+        String topic = event.record().topic();
         LinkedHashMap<String, ColumnChange> columns = new LinkedHashMap<>();
         if (event.shape() != Shape.DELTA && after.schema() != null) {
             // A whole row from a Struct: by the schema's fields, without looking each one up by name.
             for (Field field : after.schema().fields()) {
-                if (!skipped.contains(field.name())) {
-                    columns.put(field.name(), ColumnChange.set(new Value(after.get(field), field.schema())));
+                if (!skipped.contains(field.name()) && (!mapsColumns || targetColumns.keeps(topic, field.name()))) {
+                    columns.put(column(field.name(), event), ColumnChange.set(new Value(after.get(field), field.schema())));
                 }
             }
         } else {
             Iterable<String> written = event.shape() == Shape.DELTA ? event.changedFields() : after.fieldNames();
             for (String name : written) {
-                if (!skipped.contains(name)) {
-                    columns.put(name, ColumnChange.set(new Value(after.get(name), after.fieldSchema(name))));
+                if (!skipped.contains(name) && (!mapsColumns || targetColumns.keeps(topic, name))) {
+                    columns.put(column(name, event), ColumnChange.set(new Value(after.get(name), after.fieldSchema(name))));
                 }
             }
         }
         WriteKind kind = event.shape() == Shape.DELTA && event.op() == Op.UPDATE ? WriteKind.UPDATE : fullKind();
-        return new RowWrite(kind, key, columns, after.schema(), event);
+        Schema rowSchema = mapsColumns ? targetColumns.schema(after.schema(), event) : after.schema();
+        return new RowWrite(kind, targetKey(key, event), columns, rowSchema, event);
+    }
+
+    /** A field's column name: the field's own name unless identifiers are folded (or too long: cut or refused). */
+    private String column(String field, ChangeEvent event) {
+        if (!mapsColumns && field.length() <= Identifiers.ALWAYS_FITS) {
+            return field;
+        }
+        return targetColumns.column(field, event);
+    }
+
+    private Row targetKey(Row key, ChangeEvent event) {
+        return key == null || primaryKeyMode == PrimaryKeyMode.KAFKA ? key : targetColumns.key(key, event);
     }
 
     private RowWrite patchWrite(ChangeEvent event) {
@@ -132,7 +161,9 @@ public final class PlanBuilder {
         LinkedHashMap<String, ColumnChange> columns = JsonPatchColumns.columns(event);
         if (key != null) {
             columns.keySet().removeAll(key.fieldNames());
+            key = targetKey(key, event);
         }
+        columns = targetColumns.columns(columns, event);
         WriteKind kind = event.op() == Op.UPDATE ? WriteKind.UPDATE : fullKind();
         if (kind != WriteKind.UPDATE) {
             for (ColumnChange change : columns.values()) {
@@ -152,6 +183,15 @@ public final class PlanBuilder {
 
     private Row keyOrNull(ChangeEvent event) {
         return primaryKeyMode == PrimaryKeyMode.NONE ? null : requireKey(event);
+    }
+
+    /** primary.key.mode=kafka: the record's coordinates, under the Debezium JDBC sink's column names. */
+    private static Row kafkaKey(ChangeEvent event) {
+        Map<String, Object> coordinates = new LinkedHashMap<>();
+        coordinates.put(KAFKA_TOPIC, event.record().topic());
+        coordinates.put(KAFKA_PARTITION, event.record().kafkaPartition());
+        coordinates.put(KAFKA_OFFSET, event.record() instanceof SinkRecord sink ? sink.kafkaOffset() : null);
+        return Row.of(KAFKA_KEY_SCHEMA, coordinates);
     }
 
     /** The primary key columns and their values, per primary.key.mode. */
@@ -184,6 +224,8 @@ public final class PlanBuilder {
                             + "this event does not carry: " + event.location());
                 }
                 break;
+            case KAFKA:
+                return kafkaKey(event);
             default:
                 throw new DataException("primary.key.mode=none cannot apply deletes or updates: " + event.location());
         }

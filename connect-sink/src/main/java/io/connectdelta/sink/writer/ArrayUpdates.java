@@ -123,6 +123,6 @@ final class ArrayUpdates {
         }
         List<RowWrite> writes = new ArrayList<>(rows.size());
         rows.forEach(row -> writes.add(row.write()));
-        return new ArrayUpdateChunk(syntax.sql(dialect.quote(table.name()), keys, columns), params, writes);
+        return new ArrayUpdateChunk(syntax.sql(dialect.quoteTable(table.name()), keys, columns), params, writes);
     }
 }

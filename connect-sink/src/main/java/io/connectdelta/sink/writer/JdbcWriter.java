@@ -221,7 +221,7 @@ public final class JdbcWriter implements AutoCloseable {
             TableInfo table = tables.get(tablePlan.table());
             if (tablePlan.truncate()) {
                 try (Statement statement = c.createStatement()) {
-                    statement.execute(dialect.truncate(dialect.quote(table.name())));
+                    statement.execute(dialect.truncate(dialect.quoteTable(table.name())));
                 }
                 metrics.recordStatement(0, 0);
             }

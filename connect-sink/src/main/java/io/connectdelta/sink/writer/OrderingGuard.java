@@ -56,7 +56,7 @@ final class OrderingGuard {
      * qualified by the table: in PostgreSQL's ON CONFLICT a bare name could also mean EXCLUDED's column.
      */
     private String allows(TableInfo table, String newPosition) {
-        String stored = dialect.quote(table.name()) + "." + quoted;
+        String stored = dialect.quoteTable(table.name()) + "." + quoted;
         return "(" + stored + " IS NULL OR " + stored + " < " + newPosition + " OR " + stored + " >= "
                 + dialect.logEnd(newPosition) + ")";
     }

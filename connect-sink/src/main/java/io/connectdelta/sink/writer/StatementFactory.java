@@ -145,14 +145,14 @@ final class StatementFactory {
 
     private SqlStatement delete(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
-        String sql = "DELETE FROM " + dialect.quote(table.name()) + where(table, write, params)
+        String sql = "DELETE FROM " + dialect.quoteTable(table.name()) + where(table, write, params)
                 + onlyIfAllowed(table, position(write), params);
         return new SqlStatement(sql, params, write);
     }
 
     private SqlStatement update(TableInfo table, RowWrite write) {
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
+        StringBuilder sql = new StringBuilder("UPDATE ").append(dialect.quoteTable(table.name())).append(" SET ");
         boolean first = true;
         for (Map.Entry<String, ColumnChange> column : write.columns().entrySet()) {
             ColumnInfo info = column(table, column.getKey(), write);
@@ -185,7 +185,7 @@ final class StatementFactory {
                 columns.add(info);
             }
         }
-        StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quote(table.name())).append(" SET ");
+        StringBuilder set = new StringBuilder("UPDATE ").append(dialect.quoteTable(table.name())).append(" SET ");
         for (int i = 0; i < columns.size(); i++) {
             String quoted = dialect.quote(columns.get(i).name());
             set.append(i == 0 ? "" : ", ").append(quoted).append(" = CASE WHEN ? THEN ? ELSE ").append(quoted)
@@ -238,7 +238,7 @@ final class StatementFactory {
             values.add("?");
             params.add(position);
         }
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quote(table.name())).append(" (")
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(dialect.quoteTable(table.name())).append(" (")
                 .append(String.join(", ", names)).append(") VALUES (").append(String.join(", ", values)).append(')');
         if (kind == WriteKind.UPSERT) {
             sql.append(dialect.upsertClause(keys, updated, position == null ? null : guard.allowsProposed(table)));
@@ -265,7 +265,7 @@ final class StatementFactory {
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < writes.size(); i++) {
             sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" FROM ")
-                    .append(dialect.quote(table.name())).append(where(table, writes.get(i), params));
+                    .append(dialect.quoteTable(table.name())).append(where(table, writes.get(i), params));
         }
         return sql.toString();
     }

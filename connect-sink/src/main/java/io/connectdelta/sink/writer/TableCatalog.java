@@ -5,6 +5,7 @@ import io.connectdelta.sink.DeltaJdbcSinkConfig.SchemaEvolution;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.TableInfo;
+import io.connectdelta.sink.plan.TableNaming;
 import io.connectdelta.sink.plan.TablePlan;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -77,7 +78,7 @@ final class TableCatalog {
                     + "ordering guard (" + DeltaJdbcSinkConfig.ORDERING_GUARD_COLUMN + "): add it as "
                     + dialect.positionColumnType() + ", or set schema.evolution=basic to have it added");
         }
-        String sql = "ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN " + dialect.quote(positionColumn) + " "
+        String sql = "ALTER TABLE " + dialect.quoteTable(table.name()) + " ADD COLUMN " + dialect.quote(positionColumn) + " "
                 + dialect.positionColumnType();
         boolean added = ConcurrentDdl.create(connection, "Column " + positionColumn + " of table " + table.name(), sql,
                 c -> {
@@ -109,13 +110,17 @@ final class TableCatalog {
             return cached;
         }
         DatabaseMetaData metadata = connection.getMetaData();
-        String catalog = dialect.metadataCatalog(connection);
-        String schema = dialect.metadataSchema(connection);
-        String pattern = escapePattern(name, metadata.getSearchStringEscape());
+        String tableSchema = TableNaming.schemaOf(name);
+        String tableName = TableNaming.tableOf(name);
+        String catalog = dialect.metadataCatalog(connection, tableSchema);
+        String schema = dialect.metadataSchema(connection, tableSchema);
+        String escape = metadata.getSearchStringEscape();
+        String pattern = escapePattern(tableName, escape);
         Map<String, ColumnInfo> columns = new LinkedHashMap<>();
-        try (ResultSet rs = metadata.getColumns(catalog, schema, pattern, null)) {
+        try (ResultSet rs = metadata.getColumns(catalog, schema == null ? null : escapePattern(schema, escape),
+                pattern, null)) {
             while (rs.next()) {
-                if (name.equals(rs.getString("TABLE_NAME"))) {
+                if (tableName.equals(rs.getString("TABLE_NAME")) && (schema == null || schema.equals(rs.getString("TABLE_SCHEM")))) {
                     String column = rs.getString("COLUMN_NAME");
                     columns.put(column, new ColumnInfo(column, rs.getInt("DATA_TYPE"), rs.getString("TYPE_NAME")));
                 }
@@ -124,16 +129,16 @@ final class TableCatalog {
         if (columns.isEmpty()) {
             return null;
         }
-        for (String json : dialect.jsonTextColumns(connection, name)) {
+        for (String json : dialect.jsonTextColumns(connection, tableSchema, tableName)) {
             ColumnInfo column = columns.get(json);
             if (column != null) {
                 columns.put(json, new ColumnInfo(json, column.jdbcType(), "JSON"));
             }
         }
         TreeMap<Integer, String> keyColumns = new TreeMap<>();
-        try (ResultSet rs = metadata.getPrimaryKeys(catalog, schema, name)) {
+        try (ResultSet rs = metadata.getPrimaryKeys(catalog, schema, tableName)) {
             while (rs.next()) {
-                if (name.equals(rs.getString("TABLE_NAME"))) {
+                if (tableName.equals(rs.getString("TABLE_NAME"))) {
                     keyColumns.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
                 }
             }
@@ -174,7 +179,8 @@ final class TableCatalog {
         if (positionColumn != null && !definitions.containsKey(positionColumn)) {
             definitions.put(positionColumn, dialect.quote(positionColumn) + " " + dialect.positionColumnType());
         }
-        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(dialect.quote(plan.table())).append(" (")
+        createSchema(connection, TableNaming.schemaOf(plan.table()));
+        StringBuilder sql = new StringBuilder("CREATE TABLE ").append(dialect.quoteTable(plan.table())).append(" (")
                 .append(String.join(", ", definitions.values()));
         if (!keys.isEmpty()) {
             sql.append(", PRIMARY KEY (");
@@ -194,6 +200,36 @@ final class TableCatalog {
         }
     }
 
+    /** Creates the schema of a table name that names one, unless it exists (creating it needs more rights). */
+    private void createSchema(Connection connection, String schema) throws SQLException {
+        if (schema == null || schemaExists(connection, schema)) {
+            return;
+        }
+        if (ConcurrentDdl.create(connection, schema, dialect.createSchema(schema), c -> schemaExists(c, schema))) {
+            LOG.info("Created schema {}", schema);
+        }
+    }
+
+    private static boolean schemaExists(Connection connection, String schema) throws SQLException {
+        DatabaseMetaData metadata = connection.getMetaData();
+        // PostgreSQL lists schemas; MariaDB lists its databases as catalogs.
+        try (ResultSet rs = metadata.getSchemas()) {
+            while (rs.next()) {
+                if (schema.equals(rs.getString("TABLE_SCHEM"))) {
+                    return true;
+                }
+            }
+        }
+        try (ResultSet rs = metadata.getCatalogs()) {
+            while (rs.next()) {
+                if (schema.equals(rs.getString("TABLE_CAT"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private boolean addMissingColumns(Connection connection, TableInfo table, Schema rowSchema) throws SQLException {
         if (rowSchema.type() != Schema.Type.STRUCT) {
             return false;
@@ -202,7 +238,7 @@ final class TableCatalog {
         try (Statement statement = connection.createStatement()) {
             for (Field field : rowSchema.fields()) {
                 if (table.column(field.name()) == null) {
-                    statement.execute("ALTER TABLE " + dialect.quote(table.name()) + " ADD COLUMN "
+                    statement.execute("ALTER TABLE " + dialect.quoteTable(table.name()) + " ADD COLUMN "
                             + dialect.quote(field.name()) + " " + dialect.columnType(field.schema(), false));
                     added.add(field.name());
                 }

@@ -25,6 +25,18 @@ import java.util.Properties;
  * DELETE instead of TRUNCATE (which would commit the transaction).
  */
 public final class MariaDbDialect implements Dialect {
+    private static final int MAX_IDENTIFIER_CHARS = 64;
+
+    private final java.time.ZoneId timeZone;
+
+    public MariaDbDialect() {
+        this(ZoneOffset.UTC);
+    }
+
+    /** Zoned values go into DATETIME columns as their time in {@code timeZone}. */
+    public MariaDbDialect(java.time.ZoneId timeZone) {
+        this.timeZone = timeZone.normalized();
+    }
 
     @Override
     public String name() {
@@ -52,26 +64,43 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String metadataCatalog(Connection connection) throws SQLException {
-        return connection.getCatalog();
+    public String metadataCatalog(Connection connection, String schema) throws SQLException {
+        return schema != null ? schema : connection.getCatalog();
     }
 
     @Override
-    public String metadataSchema(Connection connection) {
+    public String metadataSchema(Connection connection, String schema) {
         return null;
     }
 
     @Override
-    public Set<String> jsonTextColumns(Connection connection, String table) throws SQLException {
+    public String createSchema(String schema) {
+        return "CREATE DATABASE IF NOT EXISTS " + quote(schema);
+    }
+
+    @Override
+    public String unquotedName(String identifier) {
+        // Table and database names keep their case, quoted or not (lower_case_table_names is the server's).
+        return identifier;
+    }
+
+    @Override
+    public String fitIdentifier(String identifier) {
+        return identifier.codePointCount(0, identifier.length()) <= MAX_IDENTIFIER_CHARS ? identifier : null;
+    }
+
+    @Override
+    public Set<String> jsonTextColumns(Connection connection, String schema, String table) throws SQLException {
         Set<String> columns = new HashSet<>();
         if (!isMariaDb(connection)) {
             // MySQL's JSON is a type of its own, reported as such; its CHECK_CONSTRAINTS has no TABLE_NAME.
             return columns;
         }
         String sql = "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
-                + "WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+                + "WHERE CONSTRAINT_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table);
+            statement.setString(1, schema);
+            statement.setString(2, table);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     String clause = rs.getString(2);
@@ -181,8 +210,10 @@ public final class MariaDbDialect implements Dialect {
             return ValueConverter.toJsonText(new Value(value, null));
         }
         if (value instanceof OffsetDateTime) {
-            // DATETIME holds no zone: store UTC.
-            return ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+            // DATETIME holds no zone: store the time in use.time.zone (UTC by default).
+            OffsetDateTime zoned = (OffsetDateTime) value;
+            return ZoneOffset.UTC.equals(timeZone) ? zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()
+                    : zoned.atZoneSameInstant(timeZone).toLocalDateTime();
         }
         return value;
     }

@@ -39,14 +39,53 @@ public final class PostgresDialect implements Dialect {
         return Dialect.quoteWith('"', identifier);
     }
 
+    /** NAMEDATALEN - 1: PostgreSQL cuts longer identifiers to this many bytes, wherever they appear. */
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+
     @Override
-    public String metadataCatalog(Connection connection) {
+    public String metadataCatalog(Connection connection, String schema) {
         return null;
     }
 
     @Override
-    public String metadataSchema(Connection connection) throws SQLException {
-        return connection.getSchema();
+    public String metadataSchema(Connection connection, String schema) throws SQLException {
+        return schema != null ? schema : connection.getSchema();
+    }
+
+    @Override
+    public String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
+    @Override
+    public String unquotedName(String identifier) {
+        // PostgreSQL folds unquoted names to lower case (ASCII letters in a multibyte encoding).
+        StringBuilder folded = new StringBuilder(identifier.length());
+        for (int i = 0; i < identifier.length(); i++) {
+            char c = identifier.charAt(i);
+            folded.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return folded.toString();
+    }
+
+    @Override
+    public String fitIdentifier(String identifier) {
+        // Three bytes at most per UTF-16 unit: short names need no counting.
+        if (identifier.length() * 3 <= MAX_IDENTIFIER_BYTES) {
+            return identifier;
+        }
+        int bytes = 0;
+        for (int i = 0; i < identifier.length(); ) {
+            int codePoint = identifier.codePointAt(i);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > MAX_IDENTIFIER_BYTES) {
+                // As PostgreSQL does: cut at the last whole character that fits.
+                return identifier.substring(0, i);
+            }
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return identifier;
     }
 
     @Override
