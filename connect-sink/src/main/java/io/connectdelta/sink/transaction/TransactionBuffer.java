@@ -46,7 +46,10 @@ import java.util.function.Predicate;
  * already are lone units.
  * <p>
  * Units are handed out so that, in every partition, the records handed out always form a prefix of what was
- * added: a unit goes only when each of its records is at the head of its partition. So one "next offset" per
+ * added: a unit goes only when each of its records is at the head of its partition, or behind lone records that
+ * apply nothing (copies applied before, BEGIN markers), which then go out with it. Without that a copy the source
+ * sent again of an event of a held transaction, queued between that transaction's records, would hold it (and its
+ * partitions) forever. So one "next offset" per
  * partition describes exactly what has been applied, which is what the sink records with the data for
  * exactly-once delivery. Partitions are those the records were consumed from ({@link Partitions}), whatever a
  * transform renamed.
@@ -467,21 +470,36 @@ public final class TransactionBuffer {
         queue.addLast(entry);
     }
 
-    /** True when every record of the transaction is at the head of its partition (only its own records before it). */
+    /**
+     * True when every record of the transaction is at the head of its partition: before each of them only its own
+     * records, or lone records that apply nothing ({@link PendingRecord#appliesNothing}), which go out with it.
+     * Those may lie between its records: a copy that the source sent again of an event of it (known as applied by its
+     * position) sits behind the first copy, before the transaction's events that arrived only after the re-send.
+     */
     private boolean atHeads(PendingTransaction transaction) {
-        Map<TopicPartition, Integer> perPartition = new HashMap<>();
-        for (PendingRecord entry : transaction.allRecords()) {
-            perPartition.merge(entry.partition, 1, Integer::sum);
-        }
-        for (Map.Entry<TopicPartition, Integer> count : perPartition.entrySet()) {
+        for (Map.Entry<TopicPartition, Integer> count : recordsPerPartition(transaction).entrySet()) {
             Iterator<PendingRecord> it = partitions.get(count.getKey()).iterator();
-            for (int i = 0; i < count.getValue(); i++) {
-                if (!it.hasNext() || it.next().owner != transaction) {
+            for (int own = 0; own < count.getValue(); ) {
+                if (!it.hasNext()) {
+                    return false;
+                }
+                PendingRecord next = it.next();
+                if (next.owner == transaction) {
+                    own++;
+                } else if (!next.appliesNothing()) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    private static Map<TopicPartition, Integer> recordsPerPartition(PendingTransaction transaction) {
+        Map<TopicPartition, Integer> perPartition = new HashMap<>();
+        for (PendingRecord entry : transaction.allRecords()) {
+            perPartition.merge(entry.partition, 1, Integer::sum);
+        }
+        return perPartition;
     }
 
     private ApplyUnit handOut(PendingTransaction transaction, boolean complete) {
@@ -499,9 +517,17 @@ public final class TransactionBuffer {
                 changeEvents.add(entry.event);
             }
         }
-        for (PendingRecord entry : transaction.allRecords()) {
-            records.add(entry.record);
-            remove(entry);
+        // Per partition, from the head up to its last record there: its own and the lone ones that apply nothing.
+        for (Map.Entry<TopicPartition, Integer> count : recordsPerPartition(transaction).entrySet()) {
+            Deque<PendingRecord> queue = partitions.get(count.getKey());
+            for (int own = 0; own < count.getValue(); ) {
+                PendingRecord entry = queue.peekFirst();
+                if (entry.owner == transaction) {
+                    own++;
+                }
+                records.add(entry.record);
+                remove(entry);
+            }
         }
         long completedNanos = complete ? transaction.completedNanos : nanoClock.getAsLong();
         return new ApplyUnit(transaction.xid, changeEvents, records, complete, completedNanos);
@@ -598,6 +624,11 @@ public final class TransactionBuffer {
 
         long offset() {
             return Partitions.offset(record);
+        }
+
+        /** True for a lone record with nothing to apply: one applied before, a BEGIN, an unreadable record. */
+        boolean appliesNothing() {
+            return owner == null && event == null;
         }
 
         /** True for a data record, applied or not, as opposed to markers and tombstones that follow a delete. */

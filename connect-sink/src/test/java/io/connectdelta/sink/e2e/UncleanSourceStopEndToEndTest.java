@@ -108,9 +108,8 @@ class UncleanSourceStopEndToEndTest {
         Map<String, TestDatabase> targets = new LinkedHashMap<>();
         targets.put("unclean-plain-pg", BankPipeline.newTarget("postgresql", "e2e_unclean_plain"));
         targets.put("unclean-plain-maria", BankPipeline.newTarget("mariadb", "e2e_unclean_plain"));
-        // Transaction mode is left out for now: in some runs (by where the kill lands) its sinks stall with a
-        // source transaction held incomplete after the re-send (seen at transfer 49 of 201). Issue 12 stays open
-        // for it; add the two transaction-mode targets back ("unclean-txn-pg", "unclean-txn-maria") once fixed.
+        targets.put("unclean-txn-pg", BankPipeline.newTarget("postgresql", "e2e_unclean_txn"));
+        targets.put("unclean-txn-maria", BankPipeline.newTarget("mariadb", "e2e_unclean_txn"));
         Map<String, LedgerReader> readers = new LinkedHashMap<>();
         targets.forEach((name, target) -> {
             Bank.addHistoryColumns(target);

@@ -220,7 +220,7 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size(), "the tombstones travel with their transaction");
         assertEquals(List.of("d1", "d2"), ops(units.get(0)), "the deletes do the deleting");
-        assertEquals(5, units.get(0).records().size(), "deletes, tombstones and END");
+        assertEquals(6, units.get(0).records().size(), "BEGIN (passed over: it applies nothing), deletes, tombstones and END");
         assertEquals(4L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
@@ -288,7 +288,7 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size());
         assertEquals(List.of(1, 2, 3), ids(units.get(0)), "each event once, in the source's order");
-        assertEquals(6, units.get(0).records().size(), "three events, two copies and END");
+        assertEquals(8, units.get(0).records().size(), "the two BEGINs (passed over), three events, two copies and END");
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 5L, new TopicPartition(TX_TOPIC, 0), 3L),
                 buffer.nextOffsets(), "every record consumed, the copies and the second BEGIN included");
         assertEquals(0, buffer.pendingTransactions());
@@ -344,6 +344,31 @@ class TransactionBufferTest {
         List<ApplyUnit> next = drain(buffer);
         assertEquals(List.of("33"), xids(next));
         assertEquals(List.of(4), ids(next.get(0)));
+    }
+
+    @Test
+    void aCopyOfAnEventOfAHeldTransactionIsPassedOverAndGoesOutWithIt() {
+        TransactionBuffer buffer = buffer(1000, OverflowPolicy.FAIL);
+        // A killed source had delivered the first event and END of transaction 37, not its second event; its
+        // successor sends the transaction again: the copy of the first event (known as applied by its position)
+        // lies between the first copy and the second event, in the same partition.
+        add(buffer, data(ACCOUNTS, 0, 1, "37:2", 1));
+        add(buffer, marker("END", "37:5", Map.of("public.accounts", 2L)));
+        buffer.addAlreadyApplied(data(ACCOUNTS, 0, 1, "37:2", 1));
+        assertEquals(List.of(), drain(buffer), "incomplete: held");
+        buffer.addAlreadyApplied(marker("END", "37:5", Map.of("public.accounts", 2L)));
+        add(buffer, data(ACCOUNTS, 0, 2, "37:3", 2));
+        List<ApplyUnit> units = buffer.drainReady();
+        assertEquals(2, units.size(), "the transaction, then the END sent again on its own: " + units);
+        assertEquals("37", units.get(0).xid());
+        assertEquals(List.of(1, 2), ids(units.get(0)), "each event once, in the source's order");
+        assertEquals(List.of(0L, 1L, 2L), units.get(0).records().stream()
+                .filter(r -> r.topic().equals(ACCOUNTS)).map(SinkRecord::kafkaOffset).collect(Collectors.toList()),
+                "the copy between its events goes out with it");
+        assertTrue(units.get(1).events().isEmpty());
+        assertEquals(0, buffer.pendingTransactions());
+        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 3L, new TopicPartition(TX_TOPIC, 0), 2L),
+                buffer.nextOffsets());
     }
 
     @Test
