@@ -185,6 +185,18 @@ final class BenchmarkEvents {
     }
 
     /**
+     * A second sentinel, a lone insert of {@code id} (negative, not a row of the model): for a topic of several
+     * partitions, whose every partition must end with a sentinel of its own.
+     */
+    SourceRecord sentinel(long id) {
+        Struct row = randomRow(id);
+        if (docBytes > 0) {
+            row.put("doc", "sentinel");
+        }
+        return record(id, envelope(null, row, "c", null, 0));
+    }
+
+    /**
      * Drops the records once they are on their topics: what remains (the final rows) is what the checks need, and
      * the sinks are measured in a JVM that does not hold hundreds of megabytes of test data for its collector to
      * walk.

@@ -1,11 +1,6 @@
 package io.connectdelta.bench;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Transformation;
@@ -34,7 +29,9 @@ import java.util.Map;
  *   <li>write amplification on a table with a ~100 KB TOASTed column that updates never touch;</li>
  *   <li>event size on the topic for full, delta, JSON Patch and id-only events;</li>
  *   <li>transform cost (JMH) against Debezium's ExtractNewRecordState;</li>
- *   <li>freshness: latency from source commit to target commit at steady rates ({@link FreshnessBenchmark}).</li>
+ *   <li>freshness: latency from source commit to target commit at steady rates ({@link FreshnessBenchmark});</li>
+ *   <li>scaling out: plain mode with tasks.max 1 and 2 on two partitions, and the CPU per event of each part
+ *       ({@link ScalingBenchmark}).</li>
  * </ol>
  * System properties: bench.events (200000), bench.runs (5), bench.warmup.events (100000), bench.toast.rows (1000),
  * bench.toast.updates (2000), bench.jmh (true), bench.out (docs).
@@ -55,8 +52,8 @@ public final class BenchmarkMain {
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
     /** Sinks to run in the throughput section (a to e, g, and x); all by default. */
     private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,g,x").split(","));
-    /** Sections to run (size, throughput, wal, freshness, jmh); all by default. */
-    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,freshness,jmh").split(","));
+    /** Sections to run (size, throughput, wal, freshness, scaling, jmh); all by default. */
+    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,freshness,scaling,jmh").split(","));
 
     private EmbeddedPostgres postgres;
     private EmbeddedConnectCluster connect;
@@ -83,17 +80,28 @@ public final class BenchmarkMain {
         startConnect(debeziumPlugin.getParent());
         report.machine(target);
 
+        // The report is written after every section: a run that fails late keeps what it measured.
         if (only.contains("size")) {
             eventSizes();
+            report.write(out);
         }
         if (only.contains("throughput")) {
             throughput();
+            report.write(out);
         }
         if (only.contains("wal")) {
             writeAmplification();
+            report.write(out);
         }
         if (only.contains("freshness")) {
             report.freshness(FreshnessBenchmark.section(connect, this::sinkConfig, report.median("a")));
+            report.write(out);
+        }
+        if (only.contains("scaling")) {
+            log("Scaling out: plain mode, tasks.max 1 and 2 on %d partitions, %d runs each", ScalingBenchmark.PARTITIONS, runs);
+            BenchmarkEvents workload = BenchmarkEvents.mixed(42, events, ScalingBenchmark.TOPIC, TX_TOPIC);
+            report.scaling(new ScalingBenchmark(connect, target, this::sinkConfig).run(workload, runs, true));
+            report.write(out);
         }
         if (jmh && only.contains("jmh")) {
             report.transforms(TransformBenchmarks.run());
@@ -126,7 +134,13 @@ public final class BenchmarkMain {
         // A poll must be able to fill a 2000-record batch of large events.
         worker.put("consumer.max.partition.fetch.bytes", String.valueOf(32 * 1024 * 1024));
         worker.put("consumer.fetch.max.bytes", String.valueOf(50 * 1024 * 1024));
-        connect = new EmbeddedConnectCluster.Builder().name("benchmark").numWorkers(1).workerProps(worker).build();
+        java.util.Properties broker = new java.util.Properties();
+        // A new consumer group waits this long for more members before its first assignment (the embedded broker's
+        // default is 0): with tasks.max 2 both tasks then start in one generation, instead of one task consuming
+        // every partition until the other joins. Timing starts when the group is stable, so this adds no measured time.
+        broker.put("group.initial.rebalance.delay.ms", "1000");
+        connect = new EmbeddedConnectCluster.Builder().name("benchmark").numWorkers(1).workerProps(worker)
+                .brokerProps(broker).build();
         connect.start();
     }
 
@@ -375,7 +389,7 @@ public final class BenchmarkMain {
         // The delta events as we recommend them for the sink: the metadata it uses, not Debezium's whole source block,
         // and a row schema of the carried fields only.
         Transformation<SourceRecord> toDelta = transform("io.connectdelta.transforms.ToDelta", Report.CARRIED_DELTA_CONFIG);
-        try (Producer producer = new Producer()) {
+        try (TopicProducer producer = new TopicProducer(connect)) {
             for (SourceRecord record : workload.events) {
                 producer.send(record, fullTopic);
                 producer.send(toDelta.apply(record), deltaTopic);
@@ -392,7 +406,7 @@ public final class BenchmarkMain {
             connect.kafka().createTopic(deltaTopic, 1);
         }
         Transformation<SourceRecord> toDelta = transform("io.connectdelta.transforms.ToDelta", Map.of("delta.format", "fields"));
-        try (Producer producer = new Producer()) {
+        try (TopicProducer producer = new TopicProducer(connect)) {
             for (int i = workload.loadPhaseEnd; i < workload.events.size(); i++) {
                 SourceRecord record = workload.events.get(i);
                 producer.send(record, fullTopic);
@@ -400,35 +414,6 @@ public final class BenchmarkMain {
                     producer.send(toDelta.apply(record), deltaTopic);
                 }
             }
-        }
-    }
-
-    /** Serializes records with JsonConverter (schemas on), as a Debezium source on a worker would. */
-    private final class Producer implements AutoCloseable {
-        private final KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024));
-        private final JsonConverter keys = new JsonConverter();
-        private final JsonConverter values = new JsonConverter();
-
-        Producer() {
-            keys.configure(Map.of("schemas.enable", "true", "converter.type", "key"));
-            values.configure(Map.of("schemas.enable", "true", "converter.type", "value"));
-        }
-
-        void send(SourceRecord record, String topic) {
-            RecordHeaders headers = new RecordHeaders();
-            for (Header header : record.headers()) {
-                headers.add(header.key(), String.valueOf(header.value()).getBytes(StandardCharsets.UTF_8));
-            }
-            producer.send(new ProducerRecord<>(topic, 0, keys.fromConnectData(topic, record.keySchema(), record.key()),
-                    values.fromConnectData(topic, record.valueSchema(), record.value()), headers));
-        }
-
-        @Override
-        public void close() {
-            producer.flush();
-            producer.close();
         }
     }
 

@@ -47,6 +47,8 @@ final class FreshnessBenchmark {
      * has nothing new; with the default 500 ms both add up to a second below ~4,000 changes/s.
      */
     static final int RECOMMENDED_POLL_INTERVAL_MS = 50;
+    /** The name of the burst's phase; its changes are measured like the others, with the backlog the burst built. */
+    static final String BURST = "burst";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One sink setup: a sink of the throughput section ({@code sinkId}) behind a source with these settings. */
@@ -54,8 +56,8 @@ final class FreshnessBenchmark {
     }
 
     /** The measurement of one variant at one rate. */
-    record Result(Variant variant, String rateName, double targetRate, FreshnessWorkload.Phase phase, Stamps latency,
-                  Stamps[] stages, long rowsDiffering) {
+    record Result(Variant variant, String rateName, double targetRate, double maximum, FreshnessWorkload.Phase phase,
+                  Stamps latency, Stamps[] stages, long rowsDiffering, double loadAverage, BurstCpu burstCpu) {
     }
 
     /** A sink connector's config as the throughput section runs it: (sink id, topic, transaction topic, table). */
@@ -109,37 +111,52 @@ final class FreshnessBenchmark {
 
     /**
      * The benchmark's freshness section with its system properties: bench.freshness.sinks (a,b,c,d,p),
-     * bench.freshness.seconds per rate (10), bench.freshness.warmup.seconds (3), bench.freshness.low.rate (300
-     * changes/s); the other rates are 25%, 50% and 80% of {@code maximum}, sink a's median in the throughput
-     * section, or bench.freshness.max.rate when that section did not run.
+     * bench.freshness.seconds per rate (10), bench.freshness.warmup.seconds (3), bench.freshness.burst.seconds (5),
+     * bench.freshness.low.rate (300 changes/s), bench.freshness.max.rate (0: measured per sink by the burst).
+     * {@code sinkMaximum} is sink a's median in the throughput section (NaN when it did not run), for the report.
      */
-    static Section section(EmbeddedConnectCluster connect, SinkConfigs sinkConfigs, double maximum) throws Exception {
-        double max = Double.isNaN(maximum) ? Double.parseDouble(System.getProperty("bench.freshness.max.rate", "37000")) : maximum;
+    static Section section(EmbeddedConnectCluster connect, SinkConfigs sinkConfigs, double sinkMaximum) throws Exception {
         List<String> ids = List.of(System.getProperty("bench.freshness.sinks", "a,b,c,d,p").split(","));
-        Map<String, Double> rates = new LinkedHashMap<>();
-        rates.put("low", Double.parseDouble(System.getProperty("bench.freshness.low.rate", "300")));
-        for (int percent : new int[] {25, 50, 80}) {
-            rates.put(percent + "% of max", max * percent / 100);
-        }
+        double fixed = Double.parseDouble(System.getProperty("bench.freshness.max.rate", "0"));
+        Rates rates = new Rates(Double.parseDouble(System.getProperty("bench.freshness.low.rate", "300")),
+                new int[] {25, 50, 80}, fixed > 0 ? fixed : Double.NaN,
+                Duration.ofSeconds(Long.getLong("bench.freshness.burst.seconds", 5)));
         Duration perRate = Duration.ofSeconds(Long.getLong("bench.freshness.seconds", 10));
         Duration warmup = Duration.ofSeconds(Long.getLong("bench.freshness.warmup.seconds", 3));
-        BenchmarkMain.log("Freshness: %s at %s changes/s, %d s each", ids, rates, perRate.toSeconds());
+        BenchmarkMain.log("Freshness: %s, %d s per rate", ids, perRate.toSeconds());
         try (EmbeddedPostgres server = startServer()) {
             List<Result> results = new FreshnessBenchmark(connect, server, sinkConfigs)
                     .run(VARIANTS.stream().filter(v -> ids.contains(v.id())).toList(), rates, perRate, warmup);
-            return new Section(max, perRate, results);
+            return new Section(sinkMaximum, rates, perRate, results);
         }
     }
 
-    /** What the section hands to the report. */
-    record Section(double maximum, Duration perRate, List<Result> results) {
+    /**
+     * The rates of a variant's phases: a low one, then shares of its maximum: {@code fixedMaximum}, or when that is
+     * NaN, what the whole pipeline sustained in a burst of {@code burst} (the generator committing as fast as it can,
+     * until the target holds every change). On a small machine that is far below the sink's own maximum: the
+     * generator, the source database, Debezium, the broker, the worker and the target share the same cores.
+     */
+    record Rates(double low, int[] percents, double fixedMaximum, Duration burst) {
+        Map<String, Double> of(double maximum) {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            rates.put("low", low);
+            for (int percent : percents) {
+                rates.put(percent + "% of max", maximum * percent / 100);
+            }
+            return rates;
+        }
+    }
+
+    /** What the section hands to the report; {@code sinkMaximum} is sink a's rate in the throughput section. */
+    record Section(double sinkMaximum, Rates rates, Duration perRate, List<Result> results) {
     }
 
     /**
-     * Runs every variant through every rate (name to changes per second), each for {@code perRate} after an
-     * unmeasured warm-up at the first rate.
+     * Runs every variant through every rate, each for {@code perRate} after an unmeasured, unthrottled warm-up and,
+     * unless the maximum is fixed, the burst that measures it (a result of its own, first).
      */
-    List<Result> run(List<Variant> variants, Map<String, Double> rates, Duration perRate, Duration warmup) throws Exception {
+    List<Result> run(List<Variant> variants, Rates rates, Duration perRate, Duration warmup) throws Exception {
         workload.createTable();
         List<Result> results = new ArrayList<>();
         try {
@@ -152,7 +169,7 @@ final class FreshnessBenchmark {
         return results;
     }
 
-    private List<Result> runVariant(Variant variant, Map<String, Double> rates, Duration perRate, Duration warmup) throws Exception {
+    private List<Result> runVariant(Variant variant, Rates plan, Duration perRate, Duration warmup) throws Exception {
         String prefix = "fresh_" + variant.id();
         String source = prefix + "-source";
         String sink = prefix + "-sink";
@@ -180,21 +197,31 @@ final class FreshnessBenchmark {
             runner.start(sink, config);
             try {
                 if (!warmup.isZero()) {
-                    FreshnessWorkload.Phase phase = workload.run(rates.values().iterator().next(), warmup);
-                    awaitApplied(table, phase, sink);
+                    // Unthrottled: the JIT compiles Debezium's, the worker's and the sink's paths before anything is measured.
+                    awaitApplied(table, workload.run(Double.POSITIVE_INFINITY, warmup), sink);
                 }
-                List<FreshnessWorkload.Phase> phases = new ArrayList<>();
+                List<Phase> phases = new ArrayList<>();
+                double maximum = plan.fixedMaximum();
+                if (Double.isNaN(maximum)) {
+                    Phase burst = burst(plan.burst(), table, source, sink);
+                    phases.add(burst);
+                    maximum = burst.phase().changes() / burst.secondsUntilApplied();
+                }
+                Map<String, Double> rates = plan.of(maximum);
+                BenchmarkMain.log("  %-55s maximum %,.0f changes/s%s: rates %s", variant.label(), maximum,
+                        Double.isNaN(plan.fixedMaximum()) ? " (burst)" : " (given)", rates);
                 for (Map.Entry<String, Double> rate : rates.entrySet()) {
+                    long start = System.nanoTime();
                     FreshnessWorkload.Phase phase = workload.run(rate.getValue(), perRate);
+                    double load = CpuMeter.loadAverage();
                     awaitApplied(table, phase, sink);
-                    phases.add(phase);
+                    phases.add(new Phase(rate.getKey(), rate.getValue(), phase, load, (System.nanoTime() - start) / 1e9, null));
                 }
                 Map<String, long[]> onTheWay = stampsOnTheWay(topic);
-                int i = 0;
-                for (Map.Entry<String, Double> rate : rates.entrySet()) {
-                    Result result = measure(variant, rate.getKey(), rate.getValue(), phases.get(i++), table, onTheWay);
+                for (Phase phase : phases) {
+                    Result result = measure(variant, phase, maximum, table, onTheWay);
                     BenchmarkMain.log("  %-55s %-12s %,8.0f changes/s committed, latency %s, rows differing %d",
-                            variant.label(), rate.getKey(), result.phase().achievedRate(), result.latency(), result.rowsDiffering());
+                            variant.label(), phase.name(), result.phase().achievedRate(), result.latency(), result.rowsDiffering());
                     results.add(result);
                 }
             } finally {
@@ -205,6 +232,59 @@ final class FreshnessBenchmark {
             DebeziumPostgres.dropSlotAndPublication(database, source);
         }
         return results;
+    }
+
+    /** A phase of the workload as run: its name and target rate, the load average at its end, when all was applied. */
+    private record Phase(String name, double targetRate, FreshnessWorkload.Phase phase, double loadAverage,
+                         double secondsUntilApplied, BurstCpu cpu) {
+    }
+
+    /**
+     * Where the CPU went during a burst, in µs per change: the parts of the pipeline in {@link #BURST_PARTS} order,
+     * the rest of the JVM, PostgreSQL (the generator's sessions, the WAL sender, the sink's sessions); and how many
+     * cores were busy on average. Near the machine's cores, the pipeline is bound by CPU; far below, by waits.
+     */
+    record BurstCpu(double[] micros, double coresBusy) {
+    }
+
+    /** The parts {@link BurstCpu} names; the Debezium JDBC sink writes on its task thread, so it has no writer thread. */
+    static final String[] BURST_PARTS = {"Debezium's threads", "source task thread", "sink task thread", "our writer thread",
+        "rest of the JVM (broker, JIT, GC)", "PostgreSQL (generator, WAL sender, target)"};
+
+    /**
+     * The burst that measures the pipeline's maximum: unthrottled commits for {@code duration}, and the time from
+     * its start until the target holds all of them.
+     */
+    private Phase burst(Duration duration, String table, String source, String sink) throws Exception {
+        CpuMeter meter = new CpuMeter(backendPid());
+        CpuMeter.Sample before = meter.sample();
+        long start = System.nanoTime();
+        FreshnessWorkload.Phase phase = workload.run(Double.POSITIVE_INFINITY, duration);
+        double load = CpuMeter.loadAverage();
+        awaitApplied(table, phase, sink);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> used = CpuMeter.between(before, meter.sample(), "debezium-", "task-thread-" + source,
+                "task-thread-" + sink, "connectdelta-writer-" + sink);
+        double[] micros = new double[BURST_PARTS.length];
+        long threads = 0;
+        int part = 0;
+        for (String prefix : List.of("debezium-", "task-thread-" + source, "task-thread-" + sink, "connectdelta-writer-" + sink)) {
+            micros[part++] = used.get(prefix) / 1e3 / phase.changes();
+            threads += used.get(prefix);
+        }
+        micros[part++] = Math.max(0, used.get("jvm") - threads) / 1e3 / phase.changes();
+        micros[part] = used.get("postgres") / 1e3 / phase.changes();
+        BurstCpu cpu = new BurstCpu(micros, (used.get("jvm") + used.get("postgres")) / 1e9 / seconds);
+        BenchmarkMain.log("  burst: %,d changes committed at %,.0f/s, all applied after %.1f s (load average %.1f), CPU µs "
+                + "per change %s, %.2f cores busy", phase.changes(), phase.achievedRate(), seconds, load,
+                java.util.Arrays.toString(micros), cpu.coresBusy());
+        return new Phase(BURST, Double.POSITIVE_INFINITY, phase, load, seconds, cpu);
+    }
+
+    private long backendPid() throws SQLException {
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
+            return single(s, "SELECT pg_backend_pid()");
+        }
     }
 
     private Map<String, String> sourceConfig(Variant variant, String name, String prefix, String txTopic) {
@@ -284,8 +364,9 @@ final class FreshnessBenchmark {
         return stamps;
     }
 
-    private Result measure(Variant variant, String rateName, double rate, FreshnessWorkload.Phase phase, String table,
-                           Map<String, long[]> onTheWay) throws SQLException {
+    private Result measure(Variant variant, Phase measured, double maximum, String table, Map<String, long[]> onTheWay)
+            throws SQLException {
+        FreshnessWorkload.Phase phase = measured.phase();
         StringBuilder sameRow = new StringBuilder();
         for (String column : FreshnessWorkload.COLUMN_NAMES) {
             sameRow.append(sameRow.length() == 0 ? "" : " AND ").append("s.").append(column)
@@ -321,8 +402,8 @@ final class FreshnessBenchmark {
             int column = stage + 1;
             stages[stage] = new Stamps(samples.stream().mapToDouble(sample -> sample[column]).filter(v -> !Double.isNaN(v)).toArray());
         }
-        return new Result(variant, rateName, rate, phase, new Stamps(samples.stream().mapToDouble(sample -> sample[0]).toArray()),
-                stages, differing);
+        return new Result(variant, measured.name(), measured.targetRate(), maximum, phase, new Stamps(samples.stream().mapToDouble(sample -> sample[0]).toArray()),
+                stages, differing, measured.loadAverage(), measured.cpu());
     }
 
     private static long single(Statement s, String sql) throws SQLException {

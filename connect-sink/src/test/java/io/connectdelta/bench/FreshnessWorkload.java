@@ -58,7 +58,7 @@ final class FreshnessWorkload {
         }
     }
 
-    /** Commits changes at {@code rate} per second for {@code duration}; returns what it did. */
+    /** Commits changes at {@code rate} per second (infinity: as fast as it can) for {@code duration}; returns what it did. */
     Phase run(double rate, Duration duration) throws Exception {
         long first = nextChange.get() + 1;
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);

@@ -36,6 +36,7 @@ final class Report {
     private final Map<String, double[]> sizes = new LinkedHashMap<>();
     private Map<String, Double> transforms = Map.of();
     private FreshnessBenchmark.Section freshness;
+    private ScalingBenchmark.Section scaling;
     private String workload = "";
 
     void machine(TargetTable target) {
@@ -94,6 +95,10 @@ final class Report {
 
     void freshness(FreshnessBenchmark.Section section) {
         this.freshness = section;
+    }
+
+    void scaling(ScalingBenchmark.Section section) {
+        this.scaling = section;
     }
 
     /** The median events/s of a sink in the throughput section, NaN when it did not run. */
@@ -226,6 +231,9 @@ final class Report {
         }
         if (freshness != null) {
             md.append('\n').append(FreshnessReport.markdown(freshness));
+        }
+        if (scaling != null) {
+            md.append('\n').append(ScalingReport.markdown(scaling));
         }
         return md.toString();
     }

@@ -43,11 +43,17 @@ final class TargetTable {
 
     /** Waits until the sentinel row exists; returns the nanoTime when it was seen. */
     long awaitSentinel(String table, Duration timeout, Runnable onEachPoll) throws SQLException, InterruptedException {
+        return awaitSentinels(table, timeout, onEachPoll, BenchmarkEvents.SENTINEL_ID);
+    }
+
+    /** Waits until every one of the sentinel rows exists; returns the nanoTime when they were seen. */
+    long awaitSentinels(String table, Duration timeout, Runnable onEachPoll, long... ids) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String in = java.util.Arrays.stream(ids).mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(","));
         try (Connection c = connect(); Statement s = c.createStatement()) {
             while (System.nanoTime() < deadline) {
-                try (ResultSet rs = s.executeQuery("SELECT 1 FROM \"" + table + "\" WHERE id = " + BenchmarkEvents.SENTINEL_ID)) {
-                    if (rs.next()) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + table + "\" WHERE id IN (" + in + ")")) {
+                    if (rs.next() && rs.getInt(1) == ids.length) {
                         return System.nanoTime();
                     }
                 }
@@ -99,7 +105,8 @@ final class TargetTable {
         if (compareDoc) {
             select.append(", md5(doc)");
         }
-        select.append(" FROM \"").append(table).append("\" WHERE id <> ").append(BenchmarkEvents.SENTINEL_ID);
+        // The sentinels have negative ids; the model's rows start at 1.
+        select.append(" FROM \"").append(table).append("\" WHERE id >= 0");
         long bad = 0;
         long seen = 0;
         Map<Long, Struct> expected = events.finalRows;
