@@ -52,6 +52,9 @@ public final class Demo {
             List<ExamplePipeline.Example> sources = pipeline.start(false);
             List<ExamplePipeline.Example> sinks = pipeline.start(true);
 
+            Map<String, TestDatabase> targets = new LinkedHashMap<>();
+            sinks.forEach(sink -> targets.put(sink.name(), sink.target()));
+            FreshnessProbe freshness = new FreshnessProbe(source, targets);
             say("running the workload: " + TRANSACTIONS + " transactions of 5 changes ...");
             CustomersWorkload.Counts counts = workload.run(source, TRANSACTIONS, done -> {
                 if (done % 100 == 0) {
@@ -71,6 +74,7 @@ public final class Demo {
                         ? Duration.ofNanos(System.nanoTime() - lastCommit).toMillis() + " ms"
                         : "not caught up: " + difference);
             }
+            freshness.close();
 
             int expectedEvents = INITIAL_ROWS + counts.changeEvents();
             say("");
@@ -106,6 +110,11 @@ public final class Demo {
                             sinkMetric(sink, "ColumnsWritten"), sinkMetric(sink, "ColumnsSkipped"),
                             sinkMetric(sink, "TransactionsCommitted"), lag.get(sink.file())));
                 }
+            }
+            say("freshness of the workload's new rows (visible in the source -> visible in the target; the workload "
+                    + "commits as fast as it can, so this includes the backlog):");
+            for (ExamplePipeline.Example sink : sinks) {
+                say(String.format("  %-28s %s", sink.name(), freshness.summary(sink.name())));
             }
             ExamplePipeline.Example transactional = sinks.stream()
                     .filter(s -> "true".equals(s.config().get("transaction.aware"))).findFirst().orElse(null);
