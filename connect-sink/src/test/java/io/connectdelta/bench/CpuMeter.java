@@ -25,7 +25,8 @@ final class CpuMeter {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** CPU nanoseconds at one moment: per live thread (id to name and time), the JVM, the PostgreSQL server. */
-    record Sample(Map<Long, String> threadNames, Map<Long, Long> threadNanos, long jvmNanos, long postgresNanos) {
+    record Sample(Map<Long, String> threadNames, Map<Long, Long> threadNanos, long jvmNanos, long postgresNanos,
+                  long jitMillis, long gcMillis) {
     }
 
     private final long postmasterPid;
@@ -47,13 +48,19 @@ final class CpuMeter {
                 }
             }
         }
-        return new Sample(names, nanos, OS.getProcessCpuTime(), postgresNanos());
+        long gc = 0;
+        for (java.lang.management.GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, collector.getCollectionTime());
+        }
+        return new Sample(names, nanos, OS.getProcessCpuTime(), postgresNanos(),
+                ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gc);
     }
 
     /**
      * CPU nanoseconds from {@code before} to {@code after}: for each prefix the threads whose names start with it
      * (threads started in between count from zero; threads that ended in between are lost), then "jvm" and
-     * "postgres".
+     * "postgres", and "jit" and "gc": the JVM's accumulated compilation and collection times, which are elapsed
+     * times of the compiler and collector (not CPU times: an indication of how much of the rest they take).
      */
     static Map<String, Long> between(Sample before, Sample after, String... threadPrefixes) {
         Map<String, Long> used = new LinkedHashMap<>();
@@ -68,6 +75,8 @@ final class CpuMeter {
         }
         used.put("jvm", after.jvmNanos() - before.jvmNanos());
         used.put("postgres", after.postgresNanos() - before.postgresNanos());
+        used.put("jit", (after.jitMillis() - before.jitMillis()) * 1_000_000);
+        used.put("gc", (after.gcMillis() - before.gcMillis()) * 1_000_000);
         return used;
     }
 

@@ -244,7 +244,7 @@ final class FreshnessBenchmark {
      * the rest of the JVM, PostgreSQL (the generator's sessions, the WAL sender, the sink's sessions); and how many
      * cores were busy on average. Near the machine's cores, the pipeline is bound by CPU; far below, by waits.
      */
-    record BurstCpu(double[] micros, double coresBusy) {
+    record BurstCpu(double[] micros, double coresBusy, double jitMicros, double gcMicros) {
     }
 
     /** The parts {@link BurstCpu} names; the Debezium JDBC sink writes on its task thread, so it has no writer thread. */
@@ -274,10 +274,12 @@ final class FreshnessBenchmark {
         }
         micros[part++] = Math.max(0, used.get("jvm") - threads) / 1e3 / phase.changes();
         micros[part] = used.get("postgres") / 1e3 / phase.changes();
-        BurstCpu cpu = new BurstCpu(micros, (used.get("jvm") + used.get("postgres")) / 1e9 / seconds);
+        BurstCpu cpu = new BurstCpu(micros, (used.get("jvm") + used.get("postgres")) / 1e9 / seconds,
+                used.get("jit") / 1e3 / phase.changes(), used.get("gc") / 1e3 / phase.changes());
         BenchmarkMain.log("  burst: %,d changes committed at %,.0f/s, all applied after %.1f s (load average %.1f), CPU µs "
-                + "per change %s, %.2f cores busy", phase.changes(), phase.achievedRate(), seconds, load,
-                java.util.Arrays.toString(micros), cpu.coresBusy());
+                + "per change %s (JIT %.0f, GC %.0f µs elapsed per change), %.2f cores busy", phase.changes(),
+                phase.achievedRate(), seconds, load, java.util.Arrays.toString(micros), cpu.jitMicros(), cpu.gcMicros(),
+                cpu.coresBusy());
         return new Phase(BURST, Double.POSITIVE_INFINITY, phase, load, seconds, cpu);
     }
 

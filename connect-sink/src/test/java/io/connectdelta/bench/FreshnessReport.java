@@ -108,12 +108,13 @@ final class FreshnessReport {
             if (md.length() == 0) {
                 md.append("\nCPU during each burst, from its start until the target held every change (thread CPU time, "
                         + "and /proc for PostgreSQL), in µs per change; cores busy = all of it over the burst's wall-clock "
-                        + "time, of the machine's 2:\n\n| sink | changes/s sustained |");
+                        + "time, of the machine's 2. JIT and GC: the compiler's and collector's elapsed time per change, "
+                        + "part of the rest of the JVM:\n\n| sink | changes/s sustained |");
                 for (String part : FreshnessBenchmark.BURST_PARTS) {
                     md.append(' ').append(part).append(" |");
                 }
-                md.append(" total | cores busy |\n|---|---|").append("---|".repeat(FreshnessBenchmark.BURST_PARTS.length))
-                        .append("---|---|\n");
+                md.append(" total | cores busy | JIT | GC |\n|---|---|").append("---|".repeat(FreshnessBenchmark.BURST_PARTS.length))
+                        .append("---|---|---|---|\n");
             }
             md.append(String.format(Locale.ROOT, "| %s | %,.0f |", r.variant().label(), r.maximum()));
             double total = 0;
@@ -121,7 +122,8 @@ final class FreshnessReport {
                 md.append(String.format(Locale.ROOT, " %.0f |", micros));
                 total += micros;
             }
-            md.append(String.format(Locale.ROOT, " %.0f | %.2f |\n", total, r.burstCpu().coresBusy()));
+            md.append(String.format(Locale.ROOT, " %.0f | %.2f | %.0f | %.0f |\n", total, r.burstCpu().coresBusy(),
+                    r.burstCpu().jitMicros(), r.burstCpu().gcMicros()));
         }
         return md.toString();
     }

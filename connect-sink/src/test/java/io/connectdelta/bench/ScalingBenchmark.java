@@ -35,7 +35,7 @@ final class ScalingBenchmark {
 
     /** One timed run: tasks.max, events/s, rows differing, and CPU µs per event by part. */
     record Run(int tasks, double eventsPerSecond, long rowsDiffering, double taskMicros, double writerMicros,
-               double restOfJvmMicros, double postgresMicros, double loadAverage) {
+               double restOfJvmMicros, double postgresMicros, double loadAverage, double jitMicros, double gcMicros) {
         double totalMicros() {
             return taskMicros + writerMicros + restOfJvmMicros + postgresMicros;
         }
@@ -134,7 +134,7 @@ final class ScalingBenchmark {
         double writer = cpu.get(WRITER_THREADS) / 1e3 / events;
         double jvm = cpu.get("jvm") / 1e3 / events;
         return new Run(tasks, events / (nanos / 1e9), differing, task, writer, Math.max(0, jvm - task - writer),
-                cpu.get("postgres") / 1e3 / events, load);
+                cpu.get("postgres") / 1e3 / events, load, cpu.get("jit") / 1e3 / events, cpu.get("gc") / 1e3 / events);
     }
 
     /** Rows by key into the partitions, each partition ending with a sentinel. */

@@ -40,7 +40,9 @@ final class ScalingReport {
                     section.median(tasks, ScalingBenchmark.Run::totalMicros), section.median(tasks, ScalingBenchmark.Run::coresBusy),
                     section.median(tasks, ScalingBenchmark.Run::loadAverage)));
         }
-        md.append("\nEach column is the median over the runs on its own.\n\n");
+        md.append(String.format(Locale.ROOT, "\nEach column is the median over the runs on its own. Of the rest of the "
+                + "JVM, with tasks.max=1: JIT %.1f µs and GC %.1f µs per event (the compiler's and collector's elapsed "
+                + "time).\n\n", section.median(1, ScalingBenchmark.Run::jitMicros), section.median(1, ScalingBenchmark.Run::gcMicros)));
         double one = section.median(1, ScalingBenchmark.Run::eventsPerSecond);
         double two = section.median(2, ScalingBenchmark.Run::eventsPerSecond);
         double decode = section.median(1, ScalingBenchmark.Run::taskMicros);
