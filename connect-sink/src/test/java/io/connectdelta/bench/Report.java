@@ -112,12 +112,43 @@ final class Report {
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("benchmarks.md"), markdown());
-        Files.writeString(dir.resolve("benchmarks.svg"), Chart.bars("Sink throughput, median events/s",
-                labelsInOrder(), mediansInOrder()));
+        Path file = dir.resolve("benchmarks.md");
+        String markdown = markdown();
+        if (Files.exists(file)) {
+            markdown = ReportSections.merge(Files.readString(file), markdown, measuredSections());
+        }
+        Files.writeString(file, markdown);
+        if (!medians.isEmpty()) {
+            Files.writeString(dir.resolve("benchmarks.svg"), Chart.bars("Sink throughput, median events/s",
+                    labelsInOrder(), mediansInOrder()));
+        }
         if (freshness != null) {
             Files.writeString(dir.resolve(FreshnessReport.CHART), FreshnessReport.chart(freshness));
         }
+    }
+
+    /** The numbers of the sections this run measured. */
+    private java.util.Set<String> measuredSections() {
+        java.util.Set<String> measured = new java.util.HashSet<>();
+        if (!medians.isEmpty()) {
+            measured.add("1");
+        }
+        if (!amplification.isEmpty()) {
+            measured.add("2");
+        }
+        if (!sizes.isEmpty()) {
+            measured.add("3");
+        }
+        if (!transforms.isEmpty()) {
+            measured.add("4");
+        }
+        if (freshness != null) {
+            measured.add("5");
+        }
+        if (scaling != null) {
+            measured.add("6");
+        }
+        return measured;
     }
 
     private List<String> labelsInOrder() {
@@ -138,7 +169,8 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
                 .append("Written by the benchmark itself (`mvn -B -Pbenchmark -pl connect-sink -am verify`, see README.md); ")
-                .append("every figure below comes from one run on one machine. Absolute figures move by about ±10% between ")
+                .append("every figure below comes from one run on one machine, except where a section says it is from an ")
+                .append("earlier run (a run of some sections only). Absolute figures move by about ±10% between ")
                 .append("runs on these shared machines; ratios within a run are what to compare. Where the time goes, and ")
                 .append("why missed goals are missed: [performance.md](performance.md).\n\n")
                 .append("## Machine\n\n").append(machine).append('\n');
