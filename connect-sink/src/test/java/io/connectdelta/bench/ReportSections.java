@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 final class ReportSections {
     private static final Pattern NUMBERED = Pattern.compile("## (\\d+)\\.");
     private static final Pattern DATE = Pattern.compile("- Date: (\\S+)");
+    private static final String NOTE = "*From the run of ";
 
     private ReportSections() {
     }
@@ -30,8 +31,9 @@ final class ReportSections {
             if (key.matches("\\d+") && !measured.contains(key)) {
                 String text = before.get(key);
                 int heading = text.indexOf("\n\n") + 2;
-                numbered.put(Integer.parseInt(key), text.substring(0, heading) + "*From the run of " + from
-                        + ": this run did not repeat this section.*\n\n" + text.substring(heading));
+                // A section kept before keeps its note: it names the run the section comes from.
+                numbered.put(Integer.parseInt(key), text.startsWith(NOTE, heading) ? text : text.substring(0, heading)
+                        + NOTE + from + ": this run did not repeat this section.*\n\n" + text.substring(heading));
             }
         }
         for (String key : now.keySet()) {

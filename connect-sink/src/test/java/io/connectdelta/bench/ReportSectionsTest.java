@@ -21,5 +21,7 @@ class ReportSectionsTest {
                 + "## 1. Sink throughput\n\n*From the run of 2026-12-01: this run did not repeat this section.*\n\nold one\n\n"
                 + "## 2. Write amplification\n\n*From the run of 2026-12-01: this run did not repeat this section.*\n\nold two\n\n"
                 + "## 5. Freshness\n\nnew five\n\n## 6. Scaling out\n\nnew six\n", merged);
+        assertEquals(merged, ReportSections.merge(merged, current.replace("2026-12-05", "2026-12-06"), Set.of("5", "6"))
+                .replace("2026-12-06", "2026-12-05"), "a kept section keeps the date of its own run");
     }
 }
