@@ -39,7 +39,12 @@ public final class Demo {
     private Demo() {
     }
 
+    /** The binlog client of Debezium's MariaDB connector logs through java.util.logging: quiet below warnings. */
+    private static final java.util.logging.Logger BINLOG_CLIENT_LOG = java.util.logging.Logger
+            .getLogger("com.github.shyiko.mysql.binlog");
+
     public static void main(String[] args) throws Exception {
+        BINLOG_CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
         say("Kafka Connect Delta demo");
         say("plugin folder: " + PluginWorker.pluginFolder());
         TestDatabase source = TestDatabases.postgres().createDatabase("cd_demo_source");
@@ -89,7 +94,7 @@ public final class Demo {
 
             say("");
             say("==================== summary ====================");
-            say("events by shape (snapshot + workload change events per source topic;");
+            say("events by shape, per source example (snapshot + workload change events;");
             say("payload = the event without the schema JsonConverter repeats in each one):");
             // Plain Debezium (full) first: the other shapes of the same source connector are compared with it.
             Map<String, Long> fullPayloads = new HashMap<>();
@@ -101,8 +106,8 @@ public final class Demo {
                     fullPayloads.put(example.connectorClass(), shape[2]);
                 }
                 long fullPayload = fullPayloads.getOrDefault(example.connectorClass(), 0L);
-                say(String.format("  %-10s %-38s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
-                        example.format(), example.topic(), shape[0], shape[1], shape[2],
+                say(String.format("  %-10s %-26s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
+                        example.format(), example.file(), shape[0], shape[1], shape[2],
                         shape[0] == 0 ? 0 : shape[2] / shape[0],
                         fullPayload > 0 && !example.format().equals("full")
                                 ? String.format("  %3.0f%% of full", 100.0 * shape[2] / fullPayload) : ""));
