@@ -114,11 +114,16 @@ public interface Dialect {
     /** A statement emptying the table inside the current transaction. */
     String truncate(String quotedTable);
 
-    /** {@code base} with the json value at {@code path} set (or inserted into an array); appends params. */
-    String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert, List<Object> params);
+    /**
+     * {@code base} with the json value at {@code path} set (or inserted into an array); appends params. A numeric
+     * token of the path names an array element where {@code types} holds an array at that point, else an object
+     * member; {@code types} is null when the path has no numeric token.
+     */
+    String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
+                   SqlExpression types, List<Object> params);
 
-    /** {@code base} without the json value at {@code path}; appends params. */
-    String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params);
+    /** {@code base} without the json value at {@code path} (numeric tokens as in jsonSet); appends params. */
+    String jsonRemove(String base, ColumnInfo column, List<String> path, SqlExpression types, List<Object> params);
 
     /** {@code base} with one element appended: a native array element or a json value; appends params. */
     String arrayAppend(String base, ColumnInfo column, Object element, String jsonElement, List<Object> params);
