@@ -496,7 +496,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
      * under savepoints, to find the bad ones and report them (DLQ) or fail naming them.
      */
     private void apply(List<ChangeEvent> events, Map<TopicPartition, PartitionProgress> next) {
-        PlanBuilder builder = new PlanBuilder(config, naming);
+        PlanBuilder builder = new PlanBuilder(config, naming, writer::inSourceOrder);
         List<ChangeEvent> planned = new ArrayList<>();
         for (ChangeEvent event : events) {
             try {
@@ -522,7 +522,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             LOG.debug("A batched write failed ({}); applying its {} events one by one", e.getMessage(), planned.size());
             List<FlushPlan> units = new ArrayList<>(planned.size());
             for (ChangeEvent event : planned) {
-                PlanBuilder single = new PlanBuilder(config, naming);
+                PlanBuilder single = new PlanBuilder(config, naming, writer::inSourceOrder);
                 single.add(event);
                 units.add(single.take());
             }

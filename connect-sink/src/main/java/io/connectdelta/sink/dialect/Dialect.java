@@ -90,6 +90,15 @@ public interface Dialect {
      */
     String upsertClause(List<String> quotedKeys, List<String> quotedColumns, String onlyIf);
 
+    /**
+     * True when the upsert clause acts on a conflict of the primary key only (PostgreSQL's ON CONFLICT (key): any
+     * other unique key's conflict is an error). False when any unique key's conflict updates the row holding the
+     * value (MariaDB's ON DUPLICATE KEY UPDATE): then tables with a secondary unique key are not upserted.
+     */
+    default boolean upsertsOnPrimaryKeyOnly() {
+        return true;
+    }
+
     /** In an upsert clause: the value the INSERT proposed for a column (EXCLUDED.c, VALUES(c)). */
     String proposed(String quotedColumn);
 

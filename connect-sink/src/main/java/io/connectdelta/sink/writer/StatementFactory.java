@@ -58,6 +58,11 @@ final class StatementFactory {
         return build(table, write, write.kind());
     }
 
+    /** The UPDATE by key of an upsert's columns (then an INSERT where it finds no row). */
+    SqlStatement updateInstead(TableInfo table, RowWrite write) {
+        return build(table, write, WriteKind.UPDATE);
+    }
+
     /** The INSERT of an UPDATE that found no row (missing.row.mode=insert): edits start from NULL. */
     SqlStatement insertInstead(TableInfo table, RowWrite write) {
         return build(table, write, WriteKind.INSERT);

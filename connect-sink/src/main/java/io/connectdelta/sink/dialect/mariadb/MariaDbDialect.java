@@ -141,6 +141,12 @@ public final class MariaDbDialect implements Dialect {
         return sql.toString();
     }
 
+    /** ON DUPLICATE KEY UPDATE fires on a conflict of any unique key, not only the primary key. */
+    @Override
+    public boolean upsertsOnPrimaryKeyOnly() {
+        return false;
+    }
+
     @Override
     public String proposed(String quotedColumn) {
         return "VALUES(" + quotedColumn + ")";
