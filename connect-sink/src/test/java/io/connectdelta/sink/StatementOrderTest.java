@@ -181,4 +181,59 @@ class StatementOrderTest {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0} reduction={1}")
+    @MethodSource("dbsAndReduction")
+    void randomMovesOfUniqueValuesBetweenRowsEndAsInTheSource(String kind, boolean reduction) {
+        TestDatabase db = databases.of(kind);
+        String table = table(db, true);
+        TestDeltaEncoder e = new TestDeltaEncoder(table, table, KEY, ROW);
+        java.util.Random random = new java.util.Random(20261205L + kind.length() + (reduction ? 1 : 0));
+        List<String> pool = List.of("a@x", "b@x", "c@x", "d@x", "e@x", "f@x");
+        Map<Integer, String> model = new java.util.TreeMap<>();
+        Map<Integer, String> emails = new HashMap<>();
+        List<SinkRecord> records = new ArrayList<>();
+        int nextId = 1;
+        for (int step = 0; step < 400; step++) {
+            List<String> free = new ArrayList<>(pool);
+            free.removeAll(emails.values());
+            int action = random.nextInt(10);
+            boolean full = random.nextBoolean();
+            if (model.isEmpty() || action < 2) {
+                int id = nextId++;
+                String email = free.isEmpty() || random.nextInt(5) == 0 ? null : free.get(random.nextInt(free.size()));
+                emails.put(id, email);
+                model.put(id, email + "/n" + step);
+                records.add(upsert(e, "c", id, email, "n" + step));
+                continue;
+            }
+            List<Integer> ids = new ArrayList<>(model.keySet());
+            int id = ids.get(random.nextInt(ids.size()));
+            String name = model.get(id).substring(model.get(id).indexOf('/') + 1);
+            if (action < 3) {
+                records.add(e.full("d", person(e, id, emails.get(id), name), null));
+                model.remove(id);
+                emails.remove(id);
+            } else if (action < 8 && !free.isEmpty()) {
+                // Moves a row to a free value, often one another row freed a moment ago.
+                String email = free.get(random.nextInt(free.size()));
+                emails.put(id, email);
+                model.put(id, email + "/" + name);
+                records.add(full ? upsert(e, "u", id, email, name) : e.deltaUpdate(id, "email", email));
+            } else {
+                String renamed = "r" + step;
+                model.put(id, emails.get(id) + "/" + renamed);
+                records.add(full ? upsert(e, "u", id, emails.get(id), renamed) : e.deltaUpdate(id, "name", renamed));
+            }
+        }
+        try (TaskHarness task = task(db, table, Map.of("use.reduction.buffer", String.valueOf(reduction)))) {
+            for (int from = 0; from < records.size(); ) {
+                int to = Math.min(records.size(), from + 1 + random.nextInt(60));
+                task.putAndCommit(records.subList(from, to));
+                from = to;
+            }
+            assertEquals(model, rows(db, table));
+            assertEquals(0, task.task().metrics().getRecordsReportedToDlq());
+        }
+    }
 }
