@@ -505,6 +505,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 } else {
                     metrics.recordIgnored();
                 }
+            } catch (WriteFailure e) {
+                // Reading a table's indexes failed (the planner asks which tables keep source order): not the record.
+                throw e;
             } catch (RuntimeException e) {
                 // Not only DataExceptions: a value Java cannot convert is a bad record too, never a crash loop.
                 badRecord((SinkRecord) event.record(), e);

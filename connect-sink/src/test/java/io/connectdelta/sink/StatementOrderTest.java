@@ -236,4 +236,18 @@ class StatementOrderTest {
             assertEquals(0, task.task().metrics().getRecordsReportedToDlq());
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dbs")
+    void anUpsertOfTheKeyAloneInsertsOnceAndThenChangesNothing(String kind) {
+        TestDatabase db = databases.of(kind);
+        String table = table(db, true);
+        TestDeltaEncoder e = new TestDeltaEncoder(table, table, KEY, ROW);
+        // Only the key is written: the upsert has no column to update.
+        try (TaskHarness task = task(db, table, Map.of("field.exclude.list", table + ":email," + table + ":name"))) {
+            task.putAndCommit(upsert(e, "c", 1, "x@a", "a"));
+            task.putAndCommit(upsert(e, "u", 1, "y@a", "a2"), upsert(e, "c", 2, "z@a", "b"));
+            assertEquals(Map.of(1, "null/null", 2, "null/null"), rows(db, table));
+        }
+    }
 }

@@ -420,7 +420,7 @@ public final class JdbcWriter implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             RowWrite write = batch.get(i).write();
             boolean counted = write.kind() == WriteKind.UPDATE || (guard != null && write.kind() == WriteKind.DELETE)
-                    || (upsertsAsUpdates && write.kind() == WriteKind.UPSERT);
+                    || (upsertsAsUpdates && write.kind() == WriteKind.UPSERT && !write.columns().isEmpty());
             if (counted && i < counts.length && counts[i] == 0) {
                 missing.add(write);
             }
