@@ -496,7 +496,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
      * under savepoints, to find the bad ones and report them (DLQ) or fail naming them.
      */
     private void apply(List<ChangeEvent> events, Map<TopicPartition, PartitionProgress> next) {
-        PlanBuilder builder = new PlanBuilder(config, naming);
+        PlanBuilder builder = new PlanBuilder(config, naming, writer::inSourceOrder);
         List<ChangeEvent> planned = new ArrayList<>();
         for (ChangeEvent event : events) {
             try {
@@ -505,6 +505,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
                 } else {
                     metrics.recordIgnored();
                 }
+            } catch (WriteFailure e) {
+                // Reading a table's indexes failed (the planner asks which tables keep source order): not the record.
+                throw e;
             } catch (RuntimeException e) {
                 // Not only DataExceptions: a value Java cannot convert is a bad record too, never a crash loop.
                 badRecord((SinkRecord) event.record(), e);
@@ -522,7 +525,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
             LOG.debug("A batched write failed ({}); applying its {} events one by one", e.getMessage(), planned.size());
             List<FlushPlan> units = new ArrayList<>(planned.size());
             for (ChangeEvent event : planned) {
-                PlanBuilder single = new PlanBuilder(config, naming);
+                PlanBuilder single = new PlanBuilder(config, naming, writer::inSourceOrder);
                 single.add(event);
                 units.add(single.take());
             }

@@ -20,7 +20,8 @@ import java.util.Map;
  * (the task's threads and GC: nothing else runs) and the wall-clock rate, for several runs. Run with
  * {@code mvn -Pbenchmark -pl connect-transforms,connect-sink verify -Dbench.main=io.connectdelta.bench.WriterCpuProbe};
  * {@code -Dbench.jvm.args=-Dprobe=transactions,jfr} probes transaction mode and records a JFR profile in target/;
- * {@code -Dprobe=guard} alternates runs of sink a without and with the ordering guard (sink g).
+ * {@code -Dprobe=guard} alternates runs of sink a without and with the ordering guard (sink g);
+ * {@code -Dprobe=untracked} alternates runs with and without source-position tracking (label "-untracked").
  */
 public final class WriterCpuProbe {
     public static void main(String[] args) throws Exception {
@@ -30,6 +31,7 @@ public final class WriterCpuProbe {
         List<String> options = List.of(System.getProperty("probe", "").split(","));
         boolean transactionAware = options.contains("transactions");
         boolean guard = options.contains("guard");
+        boolean untrackedToo = options.contains("untracked");
         if (options.contains("jfr")) {
             jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
             recording.setDestination(Paths.get("target", "probe.jfr"));
@@ -50,6 +52,10 @@ public final class WriterCpuProbe {
                         BenchmarkMain.TX_TOPIC, table);
                 config.put("connection.url", url);
                 config.put("name", "probe-" + run);
+                boolean untracked = untrackedToo && run % 2 == 1;
+                if (untracked) {
+                    config.put("source.position.tracking.enabled", "false");
+                }
                 try (TaskHarness task = new TaskHarness(config, BenchmarkMain.FULL_TOPIC, BenchmarkMain.TX_TOPIC)) {
                     long cpu = os.getProcessCpuTime();
                     long start = System.nanoTime();
@@ -60,7 +66,7 @@ public final class WriterCpuProbe {
                     long wall = System.nanoTime() - start;
                     cpu = os.getProcessCpuTime() - cpu;
                     System.out.printf("[probe] run %d, sink %s: %.2f us CPU per event, %,.0f events/s, %d rows differ%n",
-                            run + 1, sink, cpu / 1e3 / count, count / (wall / 1e9), target.mismatches(table, workload, false));
+                            run + 1, sink + (untracked ? "-untracked" : ""), cpu / 1e3 / count, count / (wall / 1e9), target.mismatches(table, workload, false));
                 }
             }
         }
@@ -85,7 +91,7 @@ public final class WriterCpuProbe {
     }
 
     /** The events (and, for transaction mode, the markers in order) as a worker hands them to put(). */
-    private static List<SinkRecord> decoded(BenchmarkEvents workload, boolean withMarkers) {
+    static List<SinkRecord> decoded(BenchmarkEvents workload, boolean withMarkers) {
         JsonConverter keys = new JsonConverter();
         keys.configure(Map.of("schemas.enable", "true", "converter.type", "key"));
         JsonConverter values = new JsonConverter();

@@ -59,14 +59,29 @@ public final class ChangeEventReader {
     }
 
     private static final String HEARTBEAT_SCHEMA = "io.debezium.connector.common.Heartbeat";
+    /** Debezium names it after the connector's package: io.debezium.connector.mysql.SchemaChangeValue, ... */
+    private static final String SCHEMA_CHANGE_SUFFIX = ".SchemaChangeValue";
+    private static final String DDL = "ddl";
+    private static final String TABLE_CHANGES = "tableChanges";
 
     /**
      * True for Debezium's own metadata records that a source connector sends beside the change events: transaction
-     * BEGIN/END markers and heartbeats. Transforms pass them through, as Debezium's own transforms do.
+     * BEGIN/END markers, heartbeats and the schema change records (DDL) of the binlog connectors
+     * ({@code include.schema.changes}, on by default). Transforms pass them through, as Debezium's own do.
      */
     public static boolean isDebeziumMetadata(ConnectRecord<?> record) {
         return TransactionMarker.isMarker(record)
-                || (record.valueSchema() != null && HEARTBEAT_SCHEMA.equals(record.valueSchema().name()));
+                || (record.valueSchema() != null && HEARTBEAT_SCHEMA.equals(record.valueSchema().name()))
+                || isSchemaChange(record);
+    }
+
+    private static boolean isSchemaChange(ConnectRecord<?> record) {
+        Schema schema = record.valueSchema();
+        if (schema != null && schema.type() == Schema.Type.STRUCT) {
+            return schema.name() != null && schema.name().endsWith(SCHEMA_CHANGE_SUFFIX) && schema.field(DDL) != null;
+        }
+        return record.value() instanceof Map<?, ?> map && map.containsKey(DDL) && map.containsKey(TABLE_CHANGES)
+                && !map.containsKey(Formats.OP);
     }
 
     public ChangeEvent read(ConnectRecord<?> record) {

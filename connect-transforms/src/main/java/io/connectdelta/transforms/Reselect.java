@@ -1,7 +1,6 @@
 package io.connectdelta.transforms;
 
 import io.connectdelta.event.ChangeEvent;
-import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.Formats;
 import io.connectdelta.event.Op;
 import io.connectdelta.event.RecordLocation;
@@ -16,11 +15,8 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.header.Headers;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.apache.kafka.connect.transforms.util.SimpleConfig;
 
 import java.util.LinkedHashMap;
@@ -34,7 +30,7 @@ import java.util.Set;
  * Turns id-only, delta and JSON Patch events, and full events with TOAST placeholders, into full events by
  * re-selecting the row from the source database. See docs/reselect.md.
  */
-public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
+public class Reselect<R extends ConnectRecord<R>> extends ChangeEventTransformation<R> {
 
     public static final String OVERVIEW_DOC = "Makes full change events by re-selecting rows from the source "
             + "database over JDBC. Id-only, delta and JSON Patch events become Debezium envelopes whose 'after' is "
@@ -49,7 +45,7 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     /** What to do with an event whose row no longer exists. */
     public enum MissingRow { DELETE, FAIL, PASS }
 
-    public static final ConfigDef CONFIG_DEF = SourceRowFetcher.addConfig(new ConfigDef())
+    public static final ConfigDef CONFIG_DEF = definePlaceholder(SourceRowFetcher.addConfig(new ConfigDef()))
             .define(RESELECT_COLUMNS, ConfigDef.Type.LIST, "", ConfigDef.Importance.MEDIUM,
                     "Full events: the columns to re-select besides those holding a TOAST placeholder (which are "
                             + "always re-selected); '*' re-selects every column. Empty (the default): only the "
@@ -59,41 +55,30 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
                     ConfigDef.CaseInsensitiveValidString.in("delete", "fail", "pass"), ConfigDef.Importance.MEDIUM,
                     "When the row of an insert or update no longer exists in the source: 'delete' emits a delete "
                             + "event for it, 'fail' raises an error naming the record, 'pass' forwards the event "
-                            + "unchanged.")
-            .define(ToastPlaceholder.CONFIG, ConfigDef.Type.STRING, ToastPlaceholder.DEFAULT_PLACEHOLDER,
-                    ToastPlaceholder.validator(), ConfigDef.Importance.LOW, ToastPlaceholder.CONFIG_DOC);
+                            + "unchanged.");
 
-    private static final Set<String> ENVELOPE_METADATA =
-            Set.of(Formats.SOURCE, Formats.TRANSACTION, Formats.OP, Formats.TS_MS, "ts_us", "ts_ns");
     private static final String PURPOSE = "re-selecting rows";
 
-    private ChangeEventReader reader;
     private SourceRowFetcher fetcher;
     private Set<String> reselectColumns;
     private boolean allColumns;
     private MissingRow onMissingRow;
-    private Cache<List<Schema>, Schema> envelopeSchemas;
     private Cache<Schema, Schema> fullRowSchemas;
 
     @Override
     public void configure(Map<String, ?> props) {
         SimpleConfig config = new SimpleConfig(CONFIG_DEF, props);
-        reader = new ChangeEventReader(ToastPlaceholder.of(config.getString(ToastPlaceholder.CONFIG)));
+        usePlaceholder(config.getString(ToastPlaceholder.CONFIG));
         List<String> columns = config.getList(RESELECT_COLUMNS);
         allColumns = columns.contains(ALL_COLUMNS);
         reselectColumns = new LinkedHashSet<>(columns);
         onMissingRow = MissingRow.valueOf(config.getString(ON_MISSING_ROW).toUpperCase(Locale.ROOT));
         fetcher = new SourceRowFetcher(props);
-        envelopeSchemas = new SynchronizedCache<>(new LRUCache<>(16));
         fullRowSchemas = new SynchronizedCache<>(new LRUCache<>(16));
     }
 
     @Override
-    public R apply(R record) {
-        if (record.value() == null || ChangeEventReader.isDebeziumMetadata(record)) {
-            return record;
-        }
-        ChangeEvent event = reader.read(record);
+    R apply(R record, ChangeEvent event) {
         if (event.shape() == Shape.FULL) {
             return fromFull(event, record);
         }
@@ -234,66 +219,28 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     /** A Debezium envelope (before null, after = row) carrying the event's source, transaction and timestamps. */
     private R envelope(ChangeEvent event, R record, Schema rowSchema, Row row, Op op) {
         if (!event.hasSchema()) {
-            Map<String, Object> in = requireMap(record);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put(Formats.BEFORE, null);
             out.put(Formats.AFTER, row == null ? null : new LinkedHashMap<>(row.values()));
-            for (Map.Entry<String, Object> entry : in.entrySet()) {
-                if (ENVELOPE_METADATA.contains(entry.getKey())) {
-                    out.put(entry.getKey(), entry.getValue());
-                }
-            }
+            EventSchemas.copyMetadata(requireMap(record), out, MetadataFields.KEEP_ALL);
             out.put(Formats.OP, op.code());
             return full(record, null, out);
         }
         Struct in = requireStruct(record);
         Schema envelopeSchema = envelopeSchema(in.schema(), rowSchema);
         Struct out = new Struct(envelopeSchema);
-        for (Field field : envelopeSchema.fields()) {
-            if (ENVELOPE_METADATA.contains(field.name())) {
-                out.put(field, in.get(field.name()));
-            }
-        }
+        EventSchemas.copyMetadata(in, out);
         out.put(Formats.AFTER, row == null ? null : struct(row, rowSchema));
         out.put(Formats.OP, op.code());
         return full(record, envelopeSchema, out);
     }
 
+    /** Debezium's envelope of the row schema, named and built as the other transforms build it (cached). */
     private Schema envelopeSchema(Schema eventSchema, Schema rowSchema) {
         if (rowSchema == null) {
             throw new DataException("No row schema to build the envelope from for " + eventSchema.name());
         }
-        List<Schema> cacheKey = List.of(eventSchema, rowSchema);
-        Schema cached = envelopeSchemas.get(cacheKey);
-        if (cached != null) {
-            return cached;
-        }
-        SchemaBuilder builder = SchemaBuilder.struct().name(envelopeName(eventSchema.name()))
-                .version(eventSchema.version()).doc(eventSchema.doc());
-        Schema optionalRow = EventSchemas.optional(rowSchema);
-        builder.field(Formats.BEFORE, optionalRow);
-        builder.field(Formats.AFTER, optionalRow);
-        for (Field field : eventSchema.fields()) {
-            if (ENVELOPE_METADATA.contains(field.name())) {
-                builder.field(field.name(), field.schema());
-            }
-        }
-        Schema schema = builder.build();
-        envelopeSchemas.put(cacheKey, schema);
-        return schema;
-    }
-
-    /** {@code <prefix>.Envelope} for {@code <prefix>.IdOnly}, {@code .Delta}, {@code .JsonPatch} or {@code .Envelope}. */
-    static String envelopeName(String eventSchemaName) {
-        if (eventSchemaName == null) {
-            return null;
-        }
-        for (String suffix : List.of(".IdOnly", ".Delta", ".JsonPatch", ".Envelope")) {
-            if (eventSchemaName.endsWith(suffix)) {
-                return eventSchemaName.substring(0, eventSchemaName.length() - suffix.length()) + ".Envelope";
-            }
-        }
-        return eventSchemaName + ".Envelope";
+        return cachedSchema(() -> EventSchemas.envelope(eventSchema, rowSchema), eventSchema, rowSchema);
     }
 
     private static Schema deltaRowSchema(ConnectRecord<?> record) {
@@ -340,28 +287,15 @@ public class Reselect<R extends ConnectRecord<R>> implements Transformation<R> {
     }
 
     private static Struct requireStruct(ConnectRecord<?> record) {
-        if (!(record.value() instanceof Struct)) {
-            throw new DataException("Reselect requires a Struct for " + PURPOSE + " in "
-                    + RecordLocation.describe(record));
-        }
-        return (Struct) record.value();
+        return requireStruct(record, PURPOSE);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> requireMap(ConnectRecord<?> record) {
-        if (!(record.value() instanceof Map)) {
-            throw new DataException("Reselect requires a Map for " + PURPOSE + " of a schemaless record in "
-                    + RecordLocation.describe(record));
-        }
-        return (Map<String, Object>) record.value();
+        return requireMap(record, PURPOSE);
     }
 
     private R full(R record, Schema valueSchema, Object value) {
-        Headers headers = record.headers().duplicate();
-        headers.remove(Formats.FORMAT_HEADER);
-        headers.addString(Formats.FORMAT_HEADER, Shape.FULL.wireName());
-        return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(), record.key(),
-                valueSchema, value, record.timestamp(), headers);
+        return emit(record, valueSchema, value, Shape.FULL);
     }
 
     /** The fetcher, for tests that look at its cache. */

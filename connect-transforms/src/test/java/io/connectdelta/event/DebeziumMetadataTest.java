@@ -16,13 +16,21 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Debezium's transaction markers and heartbeats are told apart from change events, and transforms let them pass. */
+/** Debezium's transaction markers, heartbeats and schema changes are told apart from change events, and transforms let them pass. */
 class DebeziumMetadataTest {
     private static final Schema MARKER = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
             .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
             .field("event_count", Schema.OPTIONAL_INT64_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA).build();
     private static final Schema HEARTBEAT = SchemaBuilder.struct().name("io.debezium.connector.common.Heartbeat")
             .field("ts_ms", Schema.INT64_SCHEMA).build();
+    /** What Debezium's binlog connectors send to the topic named by topic.prefix for DDL (include.schema.changes). */
+    private static final Schema SCHEMA_CHANGE = SchemaBuilder.struct().name("io.debezium.connector.mariadb.SchemaChangeValue")
+            .field("source", SchemaBuilder.struct().name("io.debezium.connector.mariadb.Source")
+                    .field("server", Schema.STRING_SCHEMA).field("file", Schema.STRING_SCHEMA)
+                    .field("pos", Schema.INT64_SCHEMA).build())
+            .field("ts_ms", Schema.INT64_SCHEMA).field("databaseName", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("schemaName", Schema.OPTIONAL_STRING_SCHEMA).field("ddl", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("tableChanges", SchemaBuilder.array(Schema.STRING_SCHEMA).build()).build();
     /** A flattened row of a table that happens to have columns id and status. */
     private static final Schema ORDERS = SchemaBuilder.struct().name("db.public.orders.Value")
             .field("id", Schema.STRING_SCHEMA).field("status", Schema.STRING_SCHEMA).build();
@@ -40,6 +48,28 @@ class DebeziumMetadataTest {
         assertTrue(ChangeEventReader.isDebeziumMetadata(begin));
         assertTrue(ChangeEventReader.isDebeziumMetadata(heartbeat));
         assertTrue(ChangeEventReader.isDebeziumMetadata(schemaless));
+    }
+
+    private static SourceRecord schemaChange() {
+        Struct source = new Struct(SCHEMA_CHANGE.field("source").schema()).put("server", "shop")
+                .put("file", "mariadb-bin.000001").put("pos", 4L);
+        return record("shop", SCHEMA_CHANGE, new Struct(SCHEMA_CHANGE).put("source", source).put("ts_ms", 1L)
+                .put("databaseName", "inventory").put("ddl", "ALTER TABLE items ADD COLUMN note TEXT")
+                .put("tableChanges", java.util.List.of()));
+    }
+
+    @Test
+    void schemaChangeRecordsOfBinlogConnectorsAreMetadata() {
+        assertTrue(ChangeEventReader.isDebeziumMetadata(schemaChange()));
+        assertTrue(ChangeEventReader.isDebeziumMetadata(record("shop", null, Map.of("source", Map.of("file", "b.1"),
+                "databaseName", "inventory", "ddl", "DROP TABLE t", "tableChanges", java.util.List.of()))));
+        // A table's row with a column named ddl is not one.
+        Schema migrations = SchemaBuilder.struct().name("shop.inventory.migrations.Value")
+                .field("id", Schema.INT32_SCHEMA).field("ddl", Schema.STRING_SCHEMA).build();
+        assertFalse(ChangeEventReader.isDebeziumMetadata(record("shop.inventory.migrations", migrations,
+                new Struct(migrations).put("id", 1).put("ddl", "CREATE TABLE x (a INT)"))));
+        assertFalse(ChangeEventReader.isDebeziumMetadata(record("shop.inventory.migrations", null,
+                Map.of("op", "c", "after", Map.of("ddl", "x"), "ddl", "x", "tableChanges", java.util.List.of()))));
     }
 
     @Test
@@ -61,6 +91,9 @@ class DebeziumMetadataTest {
                 new Struct(MARKER).put("status", "END").put("id", "7:9").put("event_count", 2L).put("ts_ms", 1L));
         assertSame(end, toDelta.apply(end));
         assertSame(end, toIdOnly.apply(end));
+        SourceRecord ddl = schemaChange();
+        assertSame(ddl, toDelta.apply(ddl));
+        assertSame(ddl, toIdOnly.apply(ddl));
         SourceRecord order = record("db.public.orders", ORDERS, new Struct(ORDERS).put("id", "o-1").put("status", "END"));
         assertThrows(DataException.class, () -> toDelta.apply(order), "a flattened row still needs the envelope");
         toDelta.close();

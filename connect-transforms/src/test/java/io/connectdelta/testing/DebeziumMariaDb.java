@@ -32,7 +32,11 @@ public final class DebeziumMariaDb {
      * MariaDB driver: the class path has a newer one, and two sets of the driver's codecs fail to load.
      */
     public static Path pluginPath() throws IOException, InterruptedException {
-        Path pluginPath = Paths.get("target", "debezium-plugins").toAbsolutePath();
+        return pluginPath(Paths.get("target", "debezium-plugins").toAbsolutePath());
+    }
+
+    /** As {@link #pluginPath()}, in the worker plugin.path {@code pluginPath}; returns it. */
+    public static Path pluginPath(Path pluginPath) throws IOException, InterruptedException {
         DebeziumPlugin.prepare(pluginPath, "debezium-connector-mariadb", VERSION, "mariadb-java-client");
         return pluginPath;
     }

@@ -217,6 +217,25 @@ class ReselectTest {
 
     // ---- tests -----------------------------------------------------------------------------------------
 
+    /** Named as the other transforms name their envelopes: Debezium's {@code .Value} suffix is not kept. */
+    @ParameterizedTest
+    @MethodSource("databases")
+    void envelopeOfAValueNamedEventIsNamedAsTheOtherTransformsNameIt(TestDatabase db) {
+        resetRows(db);
+        SinkRecord idOnly = idOnly(db, 1, "u");
+        SchemaBuilder valueNamed = SchemaBuilder.struct().name("srv.public.customers.Value");
+        ID_ONLY_SCHEMA.fields().forEach(field -> valueNamed.field(field.name(), field.schema()));
+        Schema schema = valueNamed.build();
+        Struct value = new Struct(schema);
+        schema.fields().forEach(field -> value.put(field, ((Struct) idOnly.value()).get(field.name())));
+        SinkRecord out = reselect(db).apply(idOnly.newRecord(idOnly.topic(), 0, idOnly.keySchema(), idOnly.key(),
+                schema, value, idOnly.timestamp(), idOnly.headers()));
+
+        assertEquals("srv.public.customers.Envelope", out.valueSchema().name());
+        assertEquals("Barry", read(out).after().get("first_name"));
+        assertEquals(((Struct) idOnly.value()).get("source"), ((Struct) out.value()).get("source"));
+    }
+
     @ParameterizedTest
     @MethodSource("databases")
     void idOnlyEventBecomesFullEventWithConnectTypes(TestDatabase db) {

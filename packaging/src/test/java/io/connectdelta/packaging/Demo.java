@@ -13,57 +13,80 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The demo: the plugin folder in a Connect worker with an in-process Kafka broker and an embedded PostgreSQL (source
- * and targets), the connectors of config-examples/ created through the REST API, a workload on the source table,
- * and a summary. Run it with {@code mvn -B -q -pl packaging -am -Pdemo -DskipTests verify}.
+ * The demo: the plugin folder in a Connect worker with an in-process Kafka broker, an embedded PostgreSQL (source
+ * and targets) and a MariaDB server with a binlog (a second source), the connectors of config-examples/ created
+ * through the REST API (Debezium PostgreSQL and MariaDB from plugin folders of their own), a workload on each source
+ * table, and a summary. Run it with {@code mvn -B -q -pl packaging -am -Pdemo -DskipTests verify}.
  */
 public final class Demo {
 
     private static final int INITIAL_ROWS = 200;
     private static final int TRANSACTIONS = 400;
+    /**
+     * The examples the demo leaves to the end-to-end test: it shows the pipelines that end in a sink on PostgreSQL
+     * (sink-mariadb would start a third database server), from both sources.
+     */
+    private static final Set<String> NOT_IN_THE_DEMO = Set.of("debezium-postgres-reselect", "sink-mariadb",
+            "source-mariadb-json-patch", "source-mariadb-id-only");
 
     private Demo() {
     }
 
+    /** The binlog client of Debezium's MariaDB connector logs through java.util.logging: quiet below warnings. */
+    private static final java.util.logging.Logger BINLOG_CLIENT_LOG = java.util.logging.Logger
+            .getLogger("com.github.shyiko.mysql.binlog");
+
     public static void main(String[] args) throws Exception {
+        BINLOG_CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
         say("Kafka Connect Delta demo");
         say("plugin folder: " + PluginWorker.pluginFolder());
         TestDatabase source = TestDatabases.postgres().createDatabase("cd_demo_source");
         say("source database: " + source);
-        CustomersWorkload workload = new CustomersWorkload(7);
-        workload.createTable(source, INITIAL_ROWS);
-        say("created table customers with " + INITIAL_ROWS + " rows");
+        TestDatabase mariadbSource = TestDatabases.binlogMariaDb().createDatabase("cd_demo_mariadb_source");
+        say("MariaDB source database (binlog in ROW format, GTIDs): " + mariadbSource);
+        Map<TestDatabase, CustomersWorkload> workloads = new LinkedHashMap<>();
+        workloads.put(source, new CustomersWorkload(7));
+        workloads.put(mariadbSource, new CustomersWorkload(8));
+        workloads.forEach((db, workload) -> workload.createTable(db, INITIAL_ROWS));
+        say("created table customers with " + INITIAL_ROWS + " rows in each source");
 
         say("starting Kafka and a Connect worker (plugin.path = the plugin folder's parent) ...");
         boolean allEqual = true;
         try (ConnectCluster worker = PluginWorker.start();
-             ExamplePipeline pipeline = new ExamplePipeline(worker, source, Demo::say)) {
-            // The demo needs PostgreSQL only, and shows the pipelines that end in a sink; the end-to-end test runs
-            // every example.
+             ExamplePipeline pipeline = new ExamplePipeline(worker, source, mariadbSource, Demo::say)) {
             List<ExamplePipeline.Example> examples = pipeline.prepare(ConfigExamples.inRepository(),
-                    file -> !file.contains("mariadb") && !file.equals("debezium-postgres-reselect"));
+                    file -> !NOT_IN_THE_DEMO.contains(file));
             pipeline.add(plainDebeziumSource(examples));
 
             List<ExamplePipeline.Example> sources = pipeline.start(false);
             List<ExamplePipeline.Example> sinks = pipeline.start(true);
 
-            Map<String, TestDatabase> targets = new LinkedHashMap<>();
-            sinks.forEach(sink -> targets.put(sink.name(), sink.target()));
-            FreshnessProbe freshness = new FreshnessProbe(source, targets);
-            say("running the workload: " + TRANSACTIONS + " transactions of 5 changes ...");
-            CustomersWorkload.Counts counts = workload.run(source, TRANSACTIONS, done -> {
-                if (done % 100 == 0) {
-                    say("  " + done + "/" + TRANSACTIONS + " transactions committed");
-                }
+            // One freshness probe per source database, over the sinks that read it.
+            Map<TestDatabase, Map<String, TestDatabase>> targetsBySource = new LinkedHashMap<>();
+            sinks.forEach(sink -> targetsBySource.computeIfAbsent(pipeline.sourceOf(sink), k -> new LinkedHashMap<>())
+                    .put(sink.name(), sink.target()));
+            Map<TestDatabase, FreshnessProbe> freshness = new LinkedHashMap<>();
+            targetsBySource.forEach((from, targets) -> freshness.put(from, new FreshnessProbe(from, targets)));
+            Map<TestDatabase, CustomersWorkload.Counts> counts = new LinkedHashMap<>();
+            workloads.forEach((db, workload) -> {
+                say("running the workload on " + db.kind() + ": " + TRANSACTIONS + " transactions of 5 changes ...");
+                CustomersWorkload.Counts done = workload.run(db, TRANSACTIONS, committed -> {
+                    if (committed % 100 == 0) {
+                        say("  " + committed + "/" + TRANSACTIONS + " transactions committed");
+                    }
+                });
+                say("workload done: " + done.inserts() + " inserts, " + done.updates() + " updates, "
+                        + done.deletes() + " deletes");
+                counts.put(db, done);
             });
             long lastCommit = System.nanoTime();
-            say("workload done: " + counts.inserts() + " inserts, " + counts.updates() + " updates, "
-                    + counts.deletes() + " deletes");
 
             Map<String, String> lag = new LinkedHashMap<>();
             Map<String, Boolean> equal = new LinkedHashMap<>();
@@ -74,23 +97,26 @@ public final class Demo {
                         ? Duration.ofNanos(System.nanoTime() - lastCommit).toMillis() + " ms"
                         : "not caught up: " + difference);
             }
-            freshness.close();
+            for (FreshnessProbe probe : freshness.values()) {
+                probe.close();
+            }
 
-            int expectedEvents = INITIAL_ROWS + counts.changeEvents();
             say("");
             say("==================== summary ====================");
-            say("events by shape (snapshot + workload = " + expectedEvents + " change events per source topic;");
+            say("events by shape, per source example (snapshot + workload change events;");
             say("payload = the event without the schema JsonConverter repeats in each one):");
-            long fullPayload = 0;
-            // Plain Debezium (full) first: the other shapes are compared with it.
+            // Plain Debezium (full) first: the other shapes of the same source connector are compared with it.
+            Map<String, Long> fullPayloads = new HashMap<>();
             for (ExamplePipeline.Example example : sources.stream()
                     .sorted(Comparator.comparing(e -> !e.format().equals("full"))).toList()) {
+                int expectedEvents = INITIAL_ROWS + counts.get(pipeline.sourceOf(example)).changeEvents();
                 long[] shape = countEvents(worker, example.topic(), expectedEvents);
                 if (example.format().equals("full")) {
-                    fullPayload = shape[2];
+                    fullPayloads.put(example.connectorClass(), shape[2]);
                 }
-                say(String.format("  %-10s %-24s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
-                        example.format(), example.topic(), shape[0], shape[1], shape[2],
+                long fullPayload = fullPayloads.getOrDefault(example.connectorClass(), 0L);
+                say(String.format("  %-10s %-26s %5d events %9d bytes, payload %8d bytes (%4d/event)%s",
+                        example.format(), example.file(), shape[0], shape[1], shape[2],
                         shape[0] == 0 ? 0 : shape[2] / shape[0],
                         fullPayload > 0 && !example.format().equals("full")
                                 ? String.format("  %3.0f%% of full", 100.0 * shape[2] / fullPayload) : ""));
@@ -111,19 +137,24 @@ public final class Demo {
                             sinkMetric(sink, "TransactionsCommitted"), lag.get(sink.file())));
                 }
             }
-            say("freshness of the workload's new rows (visible in the source -> visible in the target; the workload "
+            say("freshness of the workloads' new rows (visible in the source -> visible in the target; a workload "
                     + "commits as fast as it can, so this includes the backlog):");
             for (ExamplePipeline.Example sink : sinks) {
-                say(String.format("  %-28s %s", sink.name(), freshness.summary(sink.name())));
+                say(String.format("  %-28s %s", sink.name(), freshness.get(pipeline.sourceOf(sink)).summary(sink.name())));
             }
-            ExamplePipeline.Example transactional = sinks.stream()
-                    .filter(s -> "true".equals(s.config().get("transaction.aware"))).findFirst().orElse(null);
-            say("source transactions applied atomically: " + (transactional != null
-                    ? sinkMetric(transactional, "SourceTransactionsApplied") + " by " + transactional.name()
-                      + " (" + counts.transactions() + " in the workload; snapshot rows have no transaction)"
-                    : "transaction-aware mode not available in this build ("
-                      + pipeline.skipped().getOrDefault("sink-postgres-transactional", "not run") + ")"));
-            say("target equals source:");
+            List<ExamplePipeline.Example> transactional = sinks.stream()
+                    .filter(s -> "true".equals(s.config().get("transaction.aware"))).toList();
+            say("source transactions applied atomically (snapshot rows have no transaction):");
+            for (ExamplePipeline.Example sink : transactional) {
+                TestDatabase from = pipeline.sourceOf(sink);
+                say(String.format("  %-28s %s of the %d in the %s workload", sink.name(),
+                        sinkMetric(sink, "SourceTransactionsApplied"), counts.get(from).transactions(), from.kind()));
+            }
+            if (transactional.isEmpty()) {
+                say("  transaction-aware mode not available in this build ("
+                        + pipeline.skipped().getOrDefault("sink-postgres-transactional", "not run") + ")");
+            }
+            say("target equals its source:");
             for (Map.Entry<String, Boolean> entry : equal.entrySet()) {
                 say(String.format("  %-30s %s", entry.getKey(), entry.getValue() ? "yes" : "NO"));
                 allEqual &= entry.getValue();
@@ -134,9 +165,10 @@ public final class Demo {
             pipeline.skipped().forEach((file, reason) -> say("skipped " + file + ".json: " + reason));
         } finally {
             TestDatabases.postgres().execute("DROP DATABASE IF EXISTS " + source.database() + " WITH (FORCE)");
+            TestDatabases.binlogMariaDb().execute("DROP DATABASE IF EXISTS " + mariadbSource.database());
         }
         if (!allEqual) {
-            throw new IllegalStateException("A target differs from the source: see the summary above");
+            throw new IllegalStateException("A target differs from its source: see the summary above");
         }
         say("demo finished");
     }

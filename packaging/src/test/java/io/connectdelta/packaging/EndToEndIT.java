@@ -2,6 +2,7 @@ package io.connectdelta.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumMariaDb;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,8 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The built plugin folder in a real Connect worker, driven only through the REST API: plugin listing, validation
- * and creation of every connector in config-examples/, and Debezium PostgreSQL -> our transforms -> Kafka -> our
- * sink -> PostgreSQL and MariaDB, with the targets compared to the source.
+ * and creation of every connector in config-examples/, and Debezium PostgreSQL and Debezium MariaDB (each from a
+ * plugin folder of its own) -> our transforms -> Kafka -> our sink -> PostgreSQL and MariaDB, with the targets
+ * compared to their sources.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
@@ -42,6 +44,7 @@ class EndToEndIT {
 
     private static ConnectCluster worker;
     private static TestDatabase source;
+    private static TestDatabase mariadbSource;
     private static ExamplePipeline pipeline;
     private static List<ExamplePipeline.Example> examples;
 
@@ -49,7 +52,9 @@ class EndToEndIT {
     static void startWorker() {
         worker = PluginWorker.start();
         source = TestDatabases.postgres().createDatabase("cd_e2e_source");
-        pipeline = new ExamplePipeline(worker, source, message -> System.out.println("[end-to-end] " + message));
+        mariadbSource = TestDatabases.binlogMariaDb().createDatabase("cd_e2e_mariadb_source");
+        pipeline = new ExamplePipeline(worker, source, mariadbSource,
+                message -> System.out.println("[end-to-end] " + message));
         examples = pipeline.prepare(ConfigExamples.inRepository());
     }
 
@@ -63,6 +68,9 @@ class EndToEndIT {
         }
         if (source != null) {
             TestDatabases.postgres().execute("DROP DATABASE IF EXISTS " + source.database() + " WITH (FORCE)");
+        }
+        if (mariadbSource != null) {
+            TestDatabases.binlogMariaDb().execute("DROP DATABASE IF EXISTS " + mariadbSource.database());
         }
     }
 
@@ -87,6 +95,7 @@ class EndToEndIT {
             listed.put(plugin.path("class").asText(), plugin.path("type").asText());
         }
         assertEquals("source", listed.get("io.debezium.connector.postgresql.PostgresConnector"), listed.toString());
+        assertEquals("source", listed.get(DebeziumMariaDb.CONNECTOR_CLASS), listed.toString());
         for (String pluginClass : ConfigReference.PLUGIN_CLASSES) {
             if (!pipeline.pluginClasses().contains(pluginClass)) {
                 System.out.println("[end-to-end] not in the plugin yet: " + pluginClass);
@@ -118,17 +127,19 @@ class EndToEndIT {
     @Test
     @Order(4)
     void everyExampleRunsFromSourceToTarget() {
-        CustomersWorkload workload = new CustomersWorkload(42);
-        workload.createTable(source, INITIAL_ROWS);
+        Map<TestDatabase, CustomersWorkload> workloads = Map.of(source, new CustomersWorkload(42),
+                mariadbSource, new CustomersWorkload(43));
+        workloads.forEach((db, workload) -> workload.createTable(db, INITIAL_ROWS));
         List<ExamplePipeline.Example> sources = pipeline.start(false);
         List<ExamplePipeline.Example> sinks = pipeline.start(true);
         Assumptions.assumeFalse(sources.isEmpty() && sinks.isEmpty(),
                 () -> "no example can run with this build of the plugin: " + pipeline.skipped());
 
-        CustomersWorkload.Counts counts = workload.run(source, 30, done -> { });
+        Map<TestDatabase, CustomersWorkload.Counts> counts = new HashMap<>();
+        workloads.forEach((db, workload) -> counts.put(db, workload.run(db, 30, done -> { })));
 
-        int expectedEvents = INITIAL_ROWS + counts.changeEvents();
         for (ExamplePipeline.Example sourceExample : sources) {
+            int expectedEvents = INITIAL_ROWS + counts.get(pipeline.sourceOf(sourceExample)).changeEvents();
             List<ConsumerRecord<byte[], byte[]>> events = worker.consumeUntil(sourceExample.topic(),
                     records -> changeEvents(records).size() >= expectedEvents, Duration.ofSeconds(60));
             events = changeEvents(events);

@@ -2,6 +2,7 @@ package io.connectdelta.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumMariaDb;
 import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
@@ -25,9 +26,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Runs the connectors of config-examples/ in a Connect worker ({@link PluginWorker}): every source example reads
- * the same PostgreSQL database, every sink example writes its own target database (PostgreSQL, or MariaDB for
- * examples that use {@code ${MARIADB_URL}}). Shared by the end-to-end test and the demo.
+ * Runs the connectors of config-examples/ in a Connect worker ({@link PluginWorker}): every PostgreSQL source
+ * example reads the same PostgreSQL database ({@code ${SOURCE_...}}), every MariaDB source example the same database
+ * on a MariaDB server with a binlog ({@code ${MARIADB_SOURCE_...}}), and every sink example writes its own target
+ * database (PostgreSQL, or MariaDB for examples that use {@code ${MARIADB_URL}}), which must end equal to the source
+ * database of the example feeding it. Shared by the end-to-end test and the demo.
  */
 final class ExamplePipeline implements AutoCloseable {
 
@@ -56,9 +59,12 @@ final class ExamplePipeline implements AutoCloseable {
             return classes;
         }
 
-        /** The topic a source example writes the customers table to. */
+        /**
+         * The topic a source example writes the customers table to: {@code <prefix>.<schema>.customers} from
+         * PostgreSQL, {@code <prefix>.<database>.customers} from MariaDB, as its table.include.list names it.
+         */
         String topic() {
-            return config.get("topic.prefix") + ".public." + CustomersWorkload.TABLE;
+            return config.get("topic.prefix") + "." + config.get("table.include.list");
         }
 
         /** Whether a source example writes the topic: its table's, or its transaction metadata topic. */
@@ -84,6 +90,7 @@ final class ExamplePipeline implements AutoCloseable {
 
     private final ConnectCluster worker;
     private final TestDatabase source;
+    private final TestDatabase mariadbSource;
     private final Set<String> pluginClasses;
     private final Consumer<String> log;
     private final List<Example> examples = new ArrayList<>();
@@ -91,9 +98,15 @@ final class ExamplePipeline implements AutoCloseable {
     private final List<Example> created = new ArrayList<>();
     private final Path stateDir;
 
-    ExamplePipeline(ConnectCluster worker, TestDatabase source, Consumer<String> log) {
+    /**
+     * @param source        the PostgreSQL source database
+     * @param mariadbSource the MariaDB source database, on a server with a binlog
+     *                      ({@link io.connectdelta.testing.TestDatabases#binlogMariaDb})
+     */
+    ExamplePipeline(ConnectCluster worker, TestDatabase source, TestDatabase mariadbSource, Consumer<String> log) {
         this.worker = worker;
         this.source = source;
+        this.mariadbSource = mariadbSource;
         this.pluginClasses = classesIn(PluginWorker.pluginFolder().resolve("lib"));
         this.log = log;
         try {
@@ -142,6 +155,11 @@ final class ExamplePipeline implements AutoCloseable {
                 continue;
             }
             Map<String, String> values = new HashMap<>(ConfigExamples.databaseValues("SOURCE", source));
+            values.putAll(ConfigExamples.databaseValues("MARIADB_SOURCE", mariadbSource));
+            // The binlog connector logs in as the replication user.
+            values.put("MARIADB_SOURCE_USER", DebeziumMariaDb.USER);
+            values.put("MARIADB_SOURCE_PASSWORD", DebeziumMariaDb.PASSWORD);
+            values.put("KAFKA_BOOTSTRAP_SERVERS", worker.embedded().kafka().bootstrapServers());
             values.put("STATE_DIR", stateDir.toString());
             values.put("REPLICATION_FACTOR", "1"); // the in-process broker is a single broker
             Set<String> placeholders = files.placeholders(file);
@@ -185,8 +203,7 @@ final class ExamplePipeline implements AutoCloseable {
         }
         if (example.isSink()) {
             for (String topic : example.config().getOrDefault("topics", "").split(",")) {
-                Example feeder = examples.stream().filter(e -> !e.isSink() && e.writes(topic.trim()))
-                        .findFirst().orElse(null);
+                Example feeder = feederOf(topic.trim());
                 if (feeder == null) {
                     return "no source example writes its topic " + topic;
                 }
@@ -203,6 +220,27 @@ final class ExamplePipeline implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The source example that writes a topic, or null. */
+    private Example feederOf(String topic) {
+        return examples.stream().filter(e -> !e.isSink() && e.writes(topic)).findFirst().orElse(null);
+    }
+
+    /**
+     * The database whose table an example's events come from: a source example's own, or for a sink that of the
+     * source example feeding its first topic.
+     */
+    TestDatabase sourceOf(Example example) {
+        if (example.isSink()) {
+            String topic = example.config().getOrDefault("topics", "").split(",")[0].trim();
+            Example feeder = feederOf(topic);
+            if (feeder == null) {
+                throw new IllegalStateException(example.file() + ".json: no source example writes " + topic);
+            }
+            return sourceOf(feeder);
+        }
+        return DebeziumMariaDb.CONNECTOR_CLASS.equals(example.connectorClass()) ? mariadbSource : source;
     }
 
     private String missingClass(Example example) {
@@ -283,9 +321,12 @@ final class ExamplePipeline implements AutoCloseable {
         worker.consume(topic, 1, Duration.ofSeconds(60));
     }
 
-    /** Waits until the target table holds exactly the source table's rows; returns the last difference or null. */
+    /**
+     * Waits until the target table holds exactly the rows of the source table feeding the sink; returns the last
+     * difference or null.
+     */
     String awaitTargetEqualsSource(Example sink, Duration limit) {
-        List<List<String>> expected = CustomersWorkload.rows(source);
+        List<List<String>> expected = CustomersWorkload.rows(sourceOf(sink));
         String[] difference = {null};
         boolean equal = PluginWorker.waitFor(limit, () -> {
             List<List<String>> actual = CustomersWorkload.rows(sink.target());

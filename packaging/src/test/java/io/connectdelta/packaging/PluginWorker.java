@@ -1,7 +1,11 @@
 package io.connectdelta.packaging;
 
 import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumMariaDb;
+import io.connectdelta.testing.DebeziumPlugin;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -40,12 +44,36 @@ final class PluginWorker {
     }
 
     /**
-     * One worker whose plugin.path is the folder that contains the plugin folder. It discovers plugins by their
-     * ServiceLoader manifests only (plugin.discovery=service_load, Kafka's recommended mode), so a plugin class
-     * missing from its jar's manifest is missing here too.
+     * One worker whose plugin.path is the folder that contains the plugin folder, and the folder of the Debezium
+     * connectors ({@link #debeziumPlugins}). It discovers plugins by their ServiceLoader manifests only
+     * (plugin.discovery=service_load, Kafka's recommended mode), so a plugin class missing from its jar's manifest
+     * is missing here too.
      */
     static ConnectCluster start() {
-        return ConnectCluster.start(1, Map.of("plugin.path", pluginFolder().getParent().toString()));
+        return ConnectCluster.start(1, Map.of("plugin.path",
+                pluginFolder().getParent() + "," + debeziumPlugins()));
+    }
+
+    /**
+     * packaging/target/debezium-plugins, holding the Debezium PostgreSQL connector (the version the build uses,
+     * system property connectdelta.debezium.version) and the MariaDB connector, each in a folder of its own:
+     * their versions differ, and nothing of Debezium is on the class path (fetched with Maven the first time).
+     */
+    static Path debeziumPlugins() {
+        String version = System.getProperty("connectdelta.debezium.version");
+        if (version == null) {
+            throw new IllegalStateException("Set connectdelta.debezium.version (the build's Debezium version)");
+        }
+        Path plugins = repositoryRoot().resolve("packaging/target/debezium-plugins");
+        try {
+            DebeziumPlugin.prepare(plugins, "debezium-connector-postgres", version);
+            return DebeziumMariaDb.pluginPath(plugins);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while fetching the Debezium connectors", e);
+        }
     }
 
     /** Polls a condition every 200 ms until it holds or the limit passes. */

@@ -90,6 +90,15 @@ public interface Dialect {
      */
     String upsertClause(List<String> quotedKeys, List<String> quotedColumns, String onlyIf);
 
+    /**
+     * True when the upsert clause acts on a conflict of the primary key only (PostgreSQL's ON CONFLICT (key): any
+     * other unique key's conflict is an error). False when any unique key's conflict updates the row holding the
+     * value (MariaDB's ON DUPLICATE KEY UPDATE): then tables with a secondary unique key are not upserted.
+     */
+    default boolean upsertsOnPrimaryKeyOnly() {
+        return true;
+    }
+
     /** In an upsert clause: the value the INSERT proposed for a column (EXCLUDED.c, VALUES(c)). */
     String proposed(String quotedColumn);
 
@@ -114,11 +123,16 @@ public interface Dialect {
     /** A statement emptying the table inside the current transaction. */
     String truncate(String quotedTable);
 
-    /** {@code base} with the json value at {@code path} set (or inserted into an array); appends params. */
-    String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert, List<Object> params);
+    /**
+     * {@code base} with the json value at {@code path} set (or inserted into an array); appends params. A numeric
+     * token of the path names an array element where {@code types} holds an array at that point, else an object
+     * member; {@code types} is null when the path has no numeric token.
+     */
+    String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
+                   SqlExpression types, List<Object> params);
 
-    /** {@code base} without the json value at {@code path}; appends params. */
-    String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params);
+    /** {@code base} without the json value at {@code path} (numeric tokens as in jsonSet); appends params. */
+    String jsonRemove(String base, ColumnInfo column, List<String> path, SqlExpression types, List<Object> params);
 
     /** {@code base} with one element appended: a native array element or a json value; appends params. */
     String arrayAppend(String base, ColumnInfo column, Object element, String jsonElement, List<Object> params);

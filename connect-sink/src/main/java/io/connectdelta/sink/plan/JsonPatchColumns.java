@@ -2,6 +2,7 @@ package io.connectdelta.sink.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.sink.dialect.JsonPathTokens;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class JsonPatchColumns {
                         change = ColumnChange.edit(new ColumnEdit.ArrayAppend(bound));
                     } else {
                         String last = inner.get(inner.size() - 1);
-                        boolean insert = op.equals("add") && (isIndex(last) || last.equals("-"));
+                        boolean insert = op.equals("add") && (JsonPathTokens.isIndex(last) || last.equals("-"));
                         change = ColumnChange.edit(new ColumnEdit.JsonSet(List.copyOf(inner), bound, insert));
                     }
                     break;
@@ -58,18 +59,6 @@ final class JsonPatchColumns {
             columns.put(column, earlier == null ? change : earlier.then(change));
         }
         return columns;
-    }
-
-    static boolean isIndex(String token) {
-        if (token.isEmpty() || token.length() > 9) {
-            return false;
-        }
-        for (int i = 0; i < token.length(); i++) {
-            if (!Character.isDigit(token.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static List<String> pointer(String path, ChangeEvent event) {

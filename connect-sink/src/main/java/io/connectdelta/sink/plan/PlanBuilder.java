@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns change events of every shape into a {@link FlushPlan}: full rows become upserts (without the columns
@@ -48,6 +49,7 @@ public final class PlanBuilder {
     private final boolean deleteEnabled;
     private final boolean truncateEnabled;
     private final boolean ignoreIdOnlyEvents;
+    private final Predicate<String> inSourceOrder;
     private FlushPlan plan;
 
     public PlanBuilder(DeltaJdbcSinkConfig config) {
@@ -56,7 +58,16 @@ public final class PlanBuilder {
 
     /** A builder sharing {@code naming} (which remembers the tables of topics) with others. */
     public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming) {
+        this(config, naming, table -> false);
+    }
+
+    /**
+     * A builder that keeps the statements of the tables {@code inSourceOrder} names in the order of their events
+     * (see {@link TablePlan#inSourceOrder}).
+     */
+    public PlanBuilder(DeltaJdbcSinkConfig config, TableNaming naming, Predicate<String> inSourceOrder) {
         this.config = config;
+        this.inSourceOrder = inSourceOrder;
         this.naming = naming;
         FieldFilter filter = FieldFilter.of(config.fieldIncludeList(), config.fieldExcludeList());
         Identifiers identifiers = Identifiers.of(config);
@@ -73,7 +84,7 @@ public final class PlanBuilder {
 
     private FlushPlan newPlan() {
         return new FlushPlan(config.useReductionBuffer(),
-                config.missingRowMode() == DeltaJdbcSinkConfig.MissingRowMode.FAIL);
+                config.missingRowMode() == DeltaJdbcSinkConfig.MissingRowMode.FAIL, inSourceOrder);
     }
 
     /** Adds one event; a DataException (naming the record) leaves the plan as it was. */

@@ -14,17 +14,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What to write into one table: an optional TRUNCATE first, then the statements of every key. */
+/**
+ * What to write into one table: an optional TRUNCATE first, then the statements of every key. By default they are
+ * planned per key, in rounds that may run in any order; for a table {@link #inSourceOrder in source order} they
+ * stay in the order of their events.
+ */
 public final class TablePlan {
     private final String table;
     private boolean truncate;
     private final Map<List<Object>, KeyPlan> keys = new LinkedHashMap<>();
     private final List<RowWrite> keyless = new ArrayList<>();
+    /** Null unless in source order: then every statement, in the order of the events. */
+    private final SourceOrderPlan sourceOrder;
     private final Set<Schema> rowSchemas = new LinkedHashSet<>();
     private Schema keySchema;
 
     TablePlan(String table) {
+        this(table, false);
+    }
+
+    TablePlan(String table, boolean inSourceOrder) {
         this.table = table;
+        this.sourceOrder = inSourceOrder ? new SourceOrderPlan() : null;
+    }
+
+    /**
+     * True when the statements run in the order of their events (a table with a secondary unique key: a value one
+     * row frees must be free before another row takes it); {@link #inOrder} gives them.
+     */
+    public boolean inSourceOrder() {
+        return sourceOrder != null;
+    }
+
+    /** In source order: the statements in the order of their events. */
+    public List<RowWrite> inOrder() {
+        return sourceOrder.writes();
     }
 
     public String table() {
@@ -40,18 +64,25 @@ public final class TablePlan {
         truncate = true;
         keys.clear();
         keyless.clear();
+        if (sourceOrder != null) {
+            sourceOrder.clear();
+        }
     }
 
     void add(RowWrite write, boolean reduce, boolean missingRowsFail) {
         if (write.rowSchema() != null) {
             rowSchemas.add(write.rowSchema());
         }
+        if (keySchema == null && write.key() != null && write.key().schema() != null) {
+            keySchema = write.key().schema();
+        }
+        if (sourceOrder != null) {
+            sourceOrder.add(write, reduce, missingRowsFail);
+            return;
+        }
         if (write.key() == null) {
             keyless.add(write);
             return;
-        }
-        if (keySchema == null && write.key().schema() != null) {
-            keySchema = write.key().schema();
         }
         keys.computeIfAbsent(identity(write.key()), k -> new KeyPlan()).add(write, reduce, missingRowsFail);
     }
@@ -89,11 +120,11 @@ public final class TablePlan {
     }
 
     public boolean isEmpty() {
-        return !truncate && keys.isEmpty() && keyless.isEmpty();
+        return !truncate && keys.isEmpty() && keyless.isEmpty() && (sourceOrder == null || sourceOrder.writes().isEmpty());
     }
 
     /** A map key equal for equal key values, whatever their boxing (byte arrays by content, decimals by value). */
-    static List<Object> identity(Row key) {
+    public static List<Object> identity(Row key) {
         List<Object> identity = new ArrayList<>(key.size());
         for (Object value : key.values().values()) {
             if (Values.isBytes(value)) {

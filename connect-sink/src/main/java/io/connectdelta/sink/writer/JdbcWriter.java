@@ -117,6 +117,22 @@ public final class JdbcWriter implements AutoCloseable {
     }
 
     /**
+     * True when the statements of {@code table} must run in the order of their events: it has a secondary unique
+     * key (read from the table's indexes the first time, then cached with the table).
+     */
+    public boolean inSourceOrder(String table) {
+        TableInfo known = catalog.cached(table);
+        if (known == null) {
+            known = withRetries("read table " + table, (c, attempt) -> {
+                TableInfo read = catalog.describe(c, table);
+                c.commit();
+                return read;
+            });
+        }
+        return known != null && known.hasSecondaryUniqueKey();
+    }
+
+    /**
      * Claims the partitions for this task instance and reads what the target records for them (exactly-once
      * mode); creates the offsets table if missing. Every later write of a previous owner of the partitions fails.
      */
@@ -225,12 +241,79 @@ public final class JdbcWriter implements AutoCloseable {
                 }
                 metrics.recordStatement(0, 0);
             }
+            if (tablePlan.inSourceOrder()) {
+                applyInSourceOrder(c, table, tablePlan.inOrder());
+                continue;
+            }
             for (List<RowWrite> round : tablePlan.rounds()) {
                 List<RowWrite> unchanged = execute(c, table, build(table, round, false));
                 if (!unchanged.isEmpty()) {
                     handleUnchangedRows(c, table, unchanged);
                 }
             }
+        }
+    }
+
+    /**
+     * Runs the statements in the order of their events: a run of statements that share their SQL (or are all
+     * plain UPDATEs: they share a flagged statement) and touch different rows goes as one JDBC batch, which keeps
+     * their order. Where the dialect's upsert also fires on a secondary unique key (MariaDB), an upsert is an
+     * UPDATE by primary key and, where it found no row, an INSERT: a value another row holds is then an error
+     * naming the record, never an update of that other row.
+     */
+    private void applyInSourceOrder(Connection c, TableInfo table, List<RowWrite> writes) throws SQLException {
+        boolean upsertsAsUpdates = !dialect.upsertsOnPrimaryKeyOnly() && table.hasSecondaryUniqueKey();
+        List<SqlStatement> run = new ArrayList<>();
+        java.util.Set<List<Object>> rows = new java.util.HashSet<>();
+        for (RowWrite write : writes) {
+            SqlStatement statement = upsertsAsUpdates && write.kind() == WriteKind.UPSERT && !write.columns().isEmpty()
+                    ? statements.updateInstead(table, write) : statements.statement(table, write);
+            if (statement == null) {
+                continue;
+            }
+            List<Object> row = write.key() == null ? List.of(new Object()) : TablePlan.identity(write.key());
+            if (!run.isEmpty() && (!sharesBatch(run.get(0), statement) || !rows.add(row))) {
+                executeRun(c, table, run, upsertsAsUpdates);
+                run = new ArrayList<>();
+                rows.clear();
+                rows.add(row);
+            } else {
+                rows.add(row);
+            }
+            run.add(statement);
+        }
+        if (!run.isEmpty()) {
+            executeRun(c, table, run, upsertsAsUpdates);
+        }
+    }
+
+    private static boolean sharesBatch(SqlStatement first, SqlStatement next) {
+        return first.sql().equals(next.sql()) || (first.plainUpdate() && next.plainUpdate());
+    }
+
+    /** One run of statements in order (see applyInSourceOrder), then what its UPDATEs found missing. */
+    private void executeRun(Connection c, TableInfo table, List<SqlStatement> run, boolean upsertsAsUpdates)
+            throws SQLException {
+        List<SqlStatement> shared = run;
+        if (run.stream().map(SqlStatement::sql).distinct().count() > 1) {
+            List<RowWrite> writes = new ArrayList<>(run.size());
+            run.forEach(statement -> writes.add(statement.write()));
+            shared = statements.flaggedUpdates(table, writes);
+        }
+        List<RowWrite> unchanged = executeGroup(c, table, shared.get(0).sql(), shared, upsertsAsUpdates);
+        if (unchanged.isEmpty()) {
+            return;
+        }
+        List<RowWrite> notFound = new ArrayList<>();
+        unchanged.removeIf(write -> write.kind() == WriteKind.UPSERT && notFound.add(write));
+        List<RowWrite> upserts = guard == null || notFound.isEmpty() ? notFound
+                : guard.withoutStale(c, table, notFound, statements, metrics);
+        if (!upserts.isEmpty()) {
+            // An upsert's row was missing: insert it, whatever missing.row.mode says of partial updates.
+            execute(c, table, build(table, upserts, true));
+        }
+        if (!unchanged.isEmpty()) {
+            handleUnchangedRows(c, table, unchanged);
         }
     }
 
@@ -293,28 +376,38 @@ public final class JdbcWriter implements AutoCloseable {
             rare = left;
         }
         shareStatementAmongRareColumnSets(table, rare, groups);
-        int batchSize = config.batchSize();
         for (Map.Entry<String, List<SqlStatement>> group : groups.entrySet()) {
-            try (PreparedStatement prepared = c.prepareStatement(group.getKey())) {
-                List<SqlStatement> members = group.getValue();
-                for (int from = 0; from < members.size(); from += batchSize) {
-                    List<SqlStatement> batch = members.subList(from, Math.min(members.size(), from + batchSize));
-                    missing.addAll(executeBatch(c, prepared, batch));
-                    List<RowWrite> writes = new ArrayList<>(batch.size());
-                    batch.forEach(statement -> writes.add(statement.write()));
-                    recordExecuted(table, writes);
-                }
+            missing.addAll(executeGroup(c, table, group.getKey(), group.getValue(), false));
+        }
+        return missing;
+    }
+
+    /**
+     * Runs statements of one SQL in JDBC batches of at most batch.size, in their order; returns the writes whose
+     * UPDATE changed no row (see executeBatch).
+     */
+    private List<RowWrite> executeGroup(Connection c, TableInfo table, String sql, List<SqlStatement> members,
+                                        boolean upsertsAsUpdates) throws SQLException {
+        List<RowWrite> missing = new ArrayList<>();
+        int batchSize = config.batchSize();
+        try (PreparedStatement prepared = c.prepareStatement(sql)) {
+            for (int from = 0; from < members.size(); from += batchSize) {
+                List<SqlStatement> batch = members.subList(from, Math.min(members.size(), from + batchSize));
+                missing.addAll(executeBatch(c, prepared, batch, upsertsAsUpdates));
+                List<RowWrite> writes = new ArrayList<>(batch.size());
+                batch.forEach(statement -> writes.add(statement.write()));
+                recordExecuted(table, writes);
             }
         }
         return missing;
     }
 
     /**
-     * Runs one JDBC batch of statements of the same SQL; returns the UPDATEs (and with the guard the DELETEs) whose
-     * update count was 0.
+     * Runs one JDBC batch of statements of the same SQL; returns the UPDATEs (with the guard also the DELETEs, and
+     * with {@code upsertsAsUpdates} the upserts run as UPDATEs) whose update count was 0.
      */
-    private List<RowWrite> executeBatch(Connection c, PreparedStatement prepared, List<SqlStatement> batch)
-            throws SQLException {
+    private List<RowWrite> executeBatch(Connection c, PreparedStatement prepared, List<SqlStatement> batch,
+                                        boolean upsertsAsUpdates) throws SQLException {
         for (SqlStatement statement : batch) {
             List<Object> params = statement.params();
             for (int i = 0; i < params.size(); i++) {
@@ -326,7 +419,8 @@ public final class JdbcWriter implements AutoCloseable {
         List<RowWrite> missing = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             RowWrite write = batch.get(i).write();
-            boolean counted = write.kind() == WriteKind.UPDATE || (guard != null && write.kind() == WriteKind.DELETE);
+            boolean counted = write.kind() == WriteKind.UPDATE || (guard != null && write.kind() == WriteKind.DELETE)
+                    || (upsertsAsUpdates && write.kind() == WriteKind.UPSERT && !write.columns().isEmpty());
             if (counted && i < counts.length && counts[i] == 0) {
                 missing.add(write);
             }

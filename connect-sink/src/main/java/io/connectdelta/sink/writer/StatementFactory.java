@@ -3,6 +3,7 @@ package io.connectdelta.sink.writer;
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SqlExpression;
 import io.connectdelta.sink.dialect.TableInfo;
 import io.connectdelta.sink.plan.ColumnChange;
 import io.connectdelta.sink.plan.ColumnEdit;
@@ -55,6 +56,11 @@ final class StatementFactory {
             return null;
         }
         return build(table, write, write.kind());
+    }
+
+    /** The UPDATE by key of an upsert's columns (then an INSERT where it finds no row). */
+    SqlStatement updateInstead(TableInfo table, RowWrite write) {
+        return build(table, write, WriteKind.UPDATE);
     }
 
     /** The INSERT of an UPDATE that found no row (missing.row.mode=insert): edits start from NULL. */
@@ -292,15 +298,21 @@ final class StatementFactory {
             editParams.add(base == null || base instanceof String ? base : ValueConverter.toJsonText(change.base()));
             expression = dialect.jsonParameter(info);
         }
-        for (ColumnEdit edit : change.edits()) {
+        SqlExpression before = new SqlExpression(expression, editParams);
+        List<ColumnEdit> edits = change.edits();
+        for (int i = 0; i < edits.size(); i++) {
+            ColumnEdit edit = edits.get(i);
             if (edit instanceof ColumnEdit.JsonSet) {
                 ColumnEdit.JsonSet set = (ColumnEdit.JsonSet) edit;
                 requireJson(info, write);
+                SqlExpression types = JsonTypeSource.pick(set.path(), edits, i, before, expression, editParams);
                 expression = dialect.jsonSet(expression, info, set.path(), ValueConverter.toJsonText(set.value()),
-                        set.insert(), editParams);
+                        set.insert(), types, editParams);
             } else if (edit instanceof ColumnEdit.JsonRemove) {
                 requireJson(info, write);
-                expression = dialect.jsonRemove(expression, info, ((ColumnEdit.JsonRemove) edit).path(), editParams);
+                List<String> path = ((ColumnEdit.JsonRemove) edit).path();
+                SqlExpression types = JsonTypeSource.pick(path, edits, i, before, expression, editParams);
+                expression = dialect.jsonRemove(expression, info, path, types, editParams);
             } else {
                 Value element = ((ColumnEdit.ArrayAppend) edit).element();
                 if (!info.isArray()) {

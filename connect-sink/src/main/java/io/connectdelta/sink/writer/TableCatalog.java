@@ -104,6 +104,11 @@ final class TableCatalog {
         checkedSchemas.clear();
     }
 
+    /** The table as last read, or null when it is not known (not read yet, or forgotten). */
+    TableInfo cached(String name) {
+        return tables.get(name);
+    }
+
     TableInfo describe(Connection connection, String name) throws SQLException {
         TableInfo cached = tables.get(name);
         if (cached != null) {
@@ -143,9 +148,40 @@ final class TableCatalog {
                 }
             }
         }
-        TableInfo table = new TableInfo(name, columns, new ArrayList<>(keyColumns.values()));
+        List<String> primaryKey = new ArrayList<>(keyColumns.values());
+        TableInfo table = new TableInfo(name, columns, primaryKey,
+                secondaryUniqueKeys(metadata, catalog, schema, tableName, primaryKey));
         tables.put(name, table);
         return table;
+    }
+
+    /**
+     * The column lists of the table's unique indexes that do not hold every primary key column (one that does
+     * cannot collide without the primary key colliding). Expression and partial indexes count as well: a
+     * conflict on them is as possible.
+     */
+    private static List<List<String>> secondaryUniqueKeys(DatabaseMetaData metadata, String catalog, String schema,
+                                                          String tableName, List<String> primaryKey)
+            throws SQLException {
+        Map<String, TreeMap<Integer, String>> indexes = new LinkedHashMap<>();
+        try (ResultSet rs = metadata.getIndexInfo(catalog, schema, tableName, true, true)) {
+            while (rs.next()) {
+                String index = rs.getString("INDEX_NAME");
+                if (index == null || rs.getBoolean("NON_UNIQUE") || !tableName.equals(rs.getString("TABLE_NAME"))) {
+                    continue;
+                }
+                indexes.computeIfAbsent(index, i -> new TreeMap<>())
+                        .put(rs.getInt("ORDINAL_POSITION"), String.valueOf(rs.getString("COLUMN_NAME")));
+            }
+        }
+        List<List<String>> secondary = new ArrayList<>();
+        for (TreeMap<Integer, String> index : indexes.values()) {
+            List<String> columns = new ArrayList<>(index.values());
+            if (primaryKey.isEmpty() || !columns.containsAll(primaryKey)) {
+                secondary.add(columns);
+            }
+        }
+        return secondary;
     }
 
     private static String escapePattern(String name, String escape) {

@@ -46,8 +46,17 @@ final class Bank {
      * PostgreSQL INT[], a MariaDB JSON array.
      */
     static void addHistoryColumns(TestDatabase db) {
-        db.execute("ALTER TABLE accounts ADD COLUMN version BIGINT NOT NULL DEFAULT 0, ADD COLUMN entries "
-                + (db.isPostgres() ? "INT[] NOT NULL DEFAULT '{}'" : "JSON NOT NULL DEFAULT '[]'"));
+        addHistoryColumns(db, db);
+    }
+
+    /**
+     * As {@link #addHistoryColumns(TestDatabase)}, on a target fed from {@code source}: a MariaDB source sends its
+     * JSON array as JSON text, which a PostgreSQL target keeps in a JSONB column.
+     */
+    static void addHistoryColumns(TestDatabase db, TestDatabase source) {
+        String entries = !db.isPostgres() ? "JSON NOT NULL DEFAULT '[]'"
+                : source.isPostgres() ? "INT[] NOT NULL DEFAULT '{}'" : "JSONB NOT NULL DEFAULT '[]'";
+        db.execute("ALTER TABLE accounts ADD COLUMN version BIGINT NOT NULL DEFAULT 0, ADD COLUMN entries " + entries);
     }
 
     /** The accounts with their history columns, by id. */

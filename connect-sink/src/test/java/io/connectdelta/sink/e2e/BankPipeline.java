@@ -5,7 +5,6 @@ import io.connectdelta.sink.DeltaJdbcSinkConnector;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.testing.ConnectCluster;
-import io.connectdelta.testing.DebeziumPostgres;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 
@@ -23,36 +22,42 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The pipeline of the end-to-end tests: a bank database on the real PostgreSQL, the real Debezium PostgreSQL
- * connector (pgoutput, initial snapshot, transaction metadata) in a real Connect cluster, and sinks created through
- * the REST API into fresh target databases on PostgreSQL and MariaDB.
+ * The pipeline of the end-to-end tests: a bank database on a real source ({@link BankSource}: PostgreSQL or
+ * MariaDB), the real Debezium connector for it (initial snapshot, transaction metadata) in a real Connect cluster,
+ * and sinks created through the REST API into fresh target databases on PostgreSQL and MariaDB.
  */
 final class BankPipeline implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     final ConnectCluster connect;
     final TestDatabase source;
+    private final BankSource origin;
     private final String sourceName;
     private final String prefix;
     private final List<String> sinks = new ArrayList<>();
 
-    private BankPipeline(ConnectCluster connect, TestDatabase source, String sourceName, String prefix) {
+    private BankPipeline(ConnectCluster connect, BankSource origin, String sourceName, String prefix) {
         this.connect = connect;
-        this.source = source;
+        this.origin = origin;
+        this.source = origin.database();
         this.sourceName = sourceName;
         this.prefix = prefix;
     }
 
     /**
-     * Creates the source bank, starts {@code workers} Connect workers and the Debezium connector, whose topics get
-     * {@code partitions} partitions, and waits until it streams.
+     * Creates the source bank on PostgreSQL, starts {@code workers} Connect workers and the Debezium connector, whose
+     * topics get {@code partitions} partitions, and waits until it streams.
      */
     static BankPipeline start(String name, int workers, Map<String, String> workerProps, int partitions) {
-        BankPipeline pipeline = withoutSource(name, workers, workerProps);
+        return start(BankSource.postgres(name), name, workers, workerProps, partitions);
+    }
+
+    /** As {@link #start(String, int, Map, int)}, with the bank on {@code origin}. */
+    static BankPipeline start(BankSource origin, String name, int workers, Map<String, String> workerProps,
+                              int partitions) {
+        BankPipeline pipeline = withoutSource(origin, name, workers, workerProps);
         try {
-            pipeline.connect.putConnector(pipeline.sourceName, pipeline.sourceConfig(partitions));
-            pipeline.connect.awaitRunning(pipeline.sourceName, 1, TIMEOUT);
-            DebeziumPostgres.awaitStreaming(pipeline.source, pipeline.sourceName, TIMEOUT);
+            pipeline.startSource(partitions);
         } catch (RuntimeException e) {
             pipeline.close();
             throw e;
@@ -61,15 +66,31 @@ final class BankPipeline implements AutoCloseable {
     }
 
     /**
-     * Creates the source bank and starts {@code workers} Connect workers for the sinks; the Debezium connector
-     * ({@link #sourceConfig}) runs elsewhere. {@link #close} still drops its replication slot and publication.
+     * Creates the source bank on PostgreSQL and starts {@code workers} Connect workers for the sinks; the Debezium
+     * connector ({@link #sourceConfig}) runs elsewhere. {@link #close} still drops its replication slot and
+     * publication.
      */
     static BankPipeline withoutSource(String name, int workers, Map<String, String> workerProps) {
-        TestDatabase source = TestDatabases.postgres().createDatabase(name + "_source");
-        Bank.createSource(source);
-        ConnectCluster connect = ConnectCluster.start(workers, workerProps);
+        return withoutSource(BankSource.postgres(name), name, workers, workerProps);
+    }
+
+    /**
+     * As {@link #withoutSource(String, int, Map)}, with the bank on {@code origin}; {@link #startSource} starts its
+     * connector in these workers (after the test changed the source tables, say).
+     */
+    static BankPipeline withoutSource(BankSource origin, String name, int workers, Map<String, String> workerProps) {
+        Map<String, String> props = new LinkedHashMap<>(origin.workerProps());
+        props.putAll(workerProps);
+        ConnectCluster connect = ConnectCluster.start(workers, props);
         String sourceName = name + "-source-" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffL, 36);
-        return new BankPipeline(connect, source, sourceName, name);
+        return new BankPipeline(connect, origin, sourceName, name);
+    }
+
+    /** Starts the Debezium connector through the REST API and waits until it streams. */
+    void startSource(int partitions) {
+        connect.putConnector(sourceName, sourceConfig(partitions));
+        connect.awaitRunning(sourceName, 1, TIMEOUT);
+        origin.awaitStreaming(sourceName);
     }
 
     /** The Debezium connector's name. */
@@ -79,8 +100,7 @@ final class BankPipeline implements AutoCloseable {
 
     /** The Debezium connector's config: initial snapshot, transaction metadata, topics of {@code partitions}. */
     Map<String, String> sourceConfig(int partitions) {
-        Map<String, String> config = new LinkedHashMap<>(DebeziumPostgres.connectorConfig(source, sourceName, prefix,
-                "public.accounts,public.transfers"));
+        Map<String, String> config = new LinkedHashMap<>(origin.connectorConfig(sourceName, prefix));
         config.put("snapshot.mode", "initial");
         config.put("provide.transaction.metadata", "true");
         config.put("topic.creation.default.partitions", String.valueOf(partitions));
@@ -88,11 +108,11 @@ final class BankPipeline implements AutoCloseable {
     }
 
     String accountsTopic() {
-        return prefix + ".public.accounts";
+        return origin.topic(prefix, "accounts");
     }
 
     String transfersTopic() {
-        return prefix + ".public.transfers";
+        return origin.topic(prefix, "transfers");
     }
 
     /** Debezium's transaction metadata topic (BEGIN and END markers). */
@@ -258,10 +278,19 @@ final class BankPipeline implements AutoCloseable {
 
     /** EventsBuffered of a sink's task 0, or 0 while no task is registered (between a stop and a start). */
     static long eventsBuffered(String connector) {
+        return countOfTask0(connector, "EventsBuffered");
+    }
+
+    /** SourceTransactionsBuffered of a sink's task 0, or 0 while no task is registered. */
+    static long transactionsBuffered(String connector) {
+        return countOfTask0(connector, "SourceTransactionsBuffered");
+    }
+
+    private static long countOfTask0(String connector, String attribute) {
         if (!ManagementFactory.getPlatformMBeanServer().isRegistered(SinkTaskMetrics.objectName(connector, 0))) {
             return 0;
         }
-        return ((Number) metric(connector, 0, "EventsBuffered")).longValue();
+        return ((Number) metric(connector, 0, attribute)).longValue();
     }
 
     static String firstLine(String trace) {
@@ -276,7 +305,7 @@ final class BankPipeline implements AutoCloseable {
                 deleteConnector(sink);
             }
             deleteConnector(sourceName);
-            DebeziumPostgres.dropSlotAndPublication(source, sourceName);
+            origin.release(sourceName);
         } finally {
             connect.close();
         }

@@ -65,9 +65,10 @@ final class TransferWorkload {
                 }
             }
             c.setAutoCommit(false);
+            String append = source.isPostgres() ? "array_append(entries, ?)" : "JSON_ARRAY_APPEND(entries, '$', ?)";
             try (PreparedStatement move = c.prepareStatement(history
-                    ? "UPDATE accounts SET balance = balance + ?, version = version + 1, "
-                            + "entries = array_append(entries, ?) WHERE id = ?"
+                    ? "UPDATE accounts SET balance = balance + ?, version = version + 1, entries = " + append
+                            + " WHERE id = ?"
                     : "UPDATE accounts SET balance = balance + ? WHERE id = ?");
                  PreparedStatement log = c.prepareStatement("INSERT INTO transfers VALUES (?, ?, ?, ?)")) {
                 for (int i = 0; i < count; i++) {

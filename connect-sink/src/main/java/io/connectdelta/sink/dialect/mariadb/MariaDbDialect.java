@@ -3,6 +3,8 @@ package io.connectdelta.sink.dialect.mariadb;
 import io.connectdelta.event.LogPosition;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.JsonPathTokens;
+import io.connectdelta.sink.dialect.SqlExpression;
 import io.connectdelta.sink.plan.Value;
 import io.connectdelta.sink.types.TypeCategory;
 import io.connectdelta.sink.types.ValueConverter;
@@ -139,6 +141,12 @@ public final class MariaDbDialect implements Dialect {
         return sql.toString();
     }
 
+    /** ON DUPLICATE KEY UPDATE fires on a conflict of any unique key, not only the primary key. */
+    @Override
+    public boolean upsertsOnPrimaryKeyOnly() {
+        return false;
+    }
+
     @Override
     public String proposed(String quotedColumn) {
         return "VALUES(" + quotedColumn + ")";
@@ -165,37 +173,38 @@ public final class MariaDbDialect implements Dialect {
         return "JSON_EXTRACT(?, '$')";
     }
 
-    /** A JSON path: $."a"."b"[2] (numbers index arrays). */
-    private static String path(List<String> tokens) {
-        StringBuilder path = new StringBuilder("$");
-        for (String token : tokens) {
-            if (isIndex(token)) {
-                path.append('[').append(token).append(']');
-            } else {
-                path.append(".\"").append(token.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-        }
-        return path.toString();
-    }
-
-    private static boolean isIndex(String token) {
-        return !token.isEmpty() && token.length() < 10 && token.chars().allMatch(Character::isDigit);
-    }
-
     @Override
     public String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
-                          List<Object> params) {
-        boolean append = path.get(path.size() - 1).equals("-");
-        params.add(path(append ? path.subList(0, path.size() - 1) : path));
+                          SqlExpression types, List<Object> params) {
+        String last = path.get(path.size() - 1);
+        List<String> parent = path.subList(0, path.size() - 1);
+        if (last.equals("-")) {
+            String target = MariaDbJsonPath.sql(parent, types, params);
+            params.add(jsonValue);
+            return "JSON_ARRAY_APPEND(" + base + ", " + target + ", JSON_EXTRACT(?, '$'))";
+        }
+        if (insert && JsonPathTokens.isIndex(last)) {
+            // RFC 6902 add at a numeric token: JSON_ARRAY_INSERT changes only an array, JSON_SET of the member
+            // only an object, so one of the two applies whatever is there.
+            String element = MariaDbJsonPath.sql(parent, types, params);
+            params.add("[" + last + "]");
+            params.add(jsonValue);
+            String inserted = "JSON_ARRAY_INSERT(" + base + ", CONCAT(" + element + ", ?), JSON_EXTRACT(?, '$'))";
+            String member = MariaDbJsonPath.sql(parent, types, params);
+            params.add(MariaDbJsonPath.member(last));
+            params.add(jsonValue);
+            return "JSON_SET(" + inserted + ", CONCAT(" + member + ", ?), JSON_EXTRACT(?, '$'))";
+        }
+        String target = MariaDbJsonPath.sql(path, types, params);
         params.add(jsonValue);
-        String function = append ? "JSON_ARRAY_APPEND(" : insert ? "JSON_ARRAY_INSERT(" : "JSON_SET(";
-        return function + base + ", ?, JSON_EXTRACT(?, '$'))";
+        return "JSON_SET(" + base + ", " + target + ", JSON_EXTRACT(?, '$'))";
     }
 
     @Override
-    public String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params) {
-        params.add(path(path));
-        return "JSON_REMOVE(" + base + ", ?)";
+    public String jsonRemove(String base, ColumnInfo column, List<String> path, SqlExpression types,
+                             List<Object> params) {
+        String target = MariaDbJsonPath.sql(path, types, params);
+        return "JSON_REMOVE(" + base + ", " + target + ")";
     }
 
     @Override

@@ -4,7 +4,9 @@ import io.connectdelta.event.LogPosition;
 import io.connectdelta.sink.dialect.ArrayUpdate;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.JsonPathTokens;
 import io.connectdelta.sink.dialect.SqlArray;
+import io.connectdelta.sink.dialect.SqlExpression;
 import io.connectdelta.sink.types.TypeCategory;
 import org.apache.kafka.connect.data.Schema;
 
@@ -150,8 +152,13 @@ public final class PostgresDialect implements Dialect {
 
     @Override
     public String jsonSet(String base, ColumnInfo column, List<String> path, String jsonValue, boolean insert,
-                          List<Object> params) {
-        boolean append = path.get(path.size() - 1).equals("-");
+                          SqlExpression types, List<Object> params) {
+        // jsonb_set and #- read a path's numeric token by the value at that point (element or member) by themselves.
+        String last = path.get(path.size() - 1);
+        boolean append = last.equals("-");
+        if (insert && !append && JsonPathTokens.isIndex(last)) {
+            return back(insertElementOrAddMember(asJsonb(base, column), column, path, jsonValue, types, params), column);
+        }
         List<String> target = path;
         if (append) {
             // RFC 6902 '-' (after the last element) is index -1 with insert_after in jsonb_insert.
@@ -165,8 +172,27 @@ public final class PostgresDialect implements Dialect {
                 column);
     }
 
+    /**
+     * RFC 6902 add at a numeric token: into an array it inserts an element before that index; into an object it
+     * sets the member (jsonb_insert refuses an existing key), so the member is removed first where the value at
+     * that point is not an array.
+     */
+    private static String insertElementOrAddMember(String jsonb, ColumnInfo column, List<String> path, String jsonValue,
+                                                   SqlExpression types, List<Object> params) {
+        SqlArray parent = new SqlArray("text", path.subList(0, path.size() - 1).toArray());
+        SqlArray target = new SqlArray("text", path.toArray());
+        params.addAll(types.params());
+        params.add(parent);
+        params.add(target);
+        params.add(target);
+        params.add(jsonValue);
+        return "jsonb_insert((" + jsonb + " #- CASE WHEN jsonb_typeof(" + asJsonb(types.sql(), column)
+                + " #> ?) = 'array' THEN CAST('{}' AS text[]) ELSE ? END), ?, CAST(? AS jsonb))";
+    }
+
     @Override
-    public String jsonRemove(String base, ColumnInfo column, List<String> path, List<Object> params) {
+    public String jsonRemove(String base, ColumnInfo column, List<String> path, SqlExpression types,
+                             List<Object> params) {
         params.add(new SqlArray("text", path.toArray()));
         return back("(" + asJsonb(base, column) + " #- ?)", column);
     }
