@@ -125,8 +125,11 @@ final class FreshnessBenchmark {
         Duration warmup = Duration.ofSeconds(Long.getLong("bench.freshness.warmup.seconds", 3));
         BenchmarkMain.log("Freshness: %s, %d s per rate", ids, perRate.toSeconds());
         try (EmbeddedPostgres server = startServer()) {
-            List<Result> results = new FreshnessBenchmark(connect, server, sinkConfigs)
-                    .run(VARIANTS.stream().filter(v -> ids.contains(v.id())).toList(), rates, perRate, warmup);
+            // In the order given, repeats included: alternating orders (p,a,p,a) tell an effect of the variant from one
+            // of its place in the run (a JVM still compiling, other processes' load).
+            List<Variant> variants = ids.stream().map(id -> VARIANTS.stream().filter(v -> v.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("bench.freshness.sinks: no variant " + id))).toList();
+            List<Result> results = new FreshnessBenchmark(connect, server, sinkConfigs).run(variants, rates, perRate, warmup);
             return new Section(sinkMaximum, rates, perRate, results);
         }
     }
@@ -160,8 +163,10 @@ final class FreshnessBenchmark {
         workload.createTable();
         List<Result> results = new ArrayList<>();
         try {
+            Map<String, Integer> runsOfVariant = new HashMap<>();
             for (Variant variant : variants) {
-                results.addAll(runVariant(variant, rates, perRate, warmup));
+                int run = runsOfVariant.merge(variant.id(), 1, Integer::sum);
+                results.addAll(runVariant(variant, run, rates, perRate, warmup));
             }
         } finally {
             runner.close();
@@ -169,13 +174,15 @@ final class FreshnessBenchmark {
         return results;
     }
 
-    private List<Result> runVariant(Variant variant, Rates plan, Duration perRate, Duration warmup) throws Exception {
-        String prefix = "fresh_" + variant.id();
+    private List<Result> runVariant(Variant variant, int run, Rates plan, Duration perRate, Duration warmup) throws Exception {
+        // A repeated variant gets connectors, slot, topics and table of its own.
+        String runId = variant.id() + (run > 1 ? "_" + run : "");
+        String prefix = "fresh_" + runId;
         String source = prefix + "-source";
         String sink = prefix + "-sink";
         String topic = prefix + ".public." + FreshnessWorkload.TABLE;
         String txTopic = prefix + ".transaction";
-        String table = "target_" + variant.id();
+        String table = "target_" + runId;
         try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
             s.execute("CREATE TABLE " + table + " (" + FreshnessWorkload.COLUMNS + ")");
