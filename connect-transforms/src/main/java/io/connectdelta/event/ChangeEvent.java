@@ -1,7 +1,9 @@
 package io.connectdelta.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.connectdelta.event.json.JsonPointers;
 import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.errors.DataException;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -171,6 +173,21 @@ public final class ChangeEvent {
         return RecordLocation.describe(record);
     }
 
+    /**
+     * The path of one of this event's JSON Patch operations as unescaped segments: the first names the column,
+     * the rest the path inside the column's value; none for the whole row ("").
+     *
+     * @throws DataException naming this record if the path is not an RFC 6901 pointer
+     */
+    public List<String> patchPath(JsonNode operation) {
+        String path = operation.path("path").asText("");
+        try {
+            return JsonPointers.segments(path);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("JSON Patch path '" + path + "' is not a JSON pointer (RFC 6901): " + location(), e);
+        }
+    }
+
     private List<String> computeChangedFields() {
         switch (shape) {
             case DELTA:
@@ -197,12 +214,9 @@ public final class ChangeEvent {
         Set<String> names = new LinkedHashSet<>();
         if (patch != null) {
             for (JsonNode operation : patch) {
-                String path = operation.path("path").asText("");
-                if (path.length() > 1) {
-                    int end = path.indexOf('/', 1);
-                    String token = end < 0 ? path.substring(1) : path.substring(1, end);
-                    // RFC 6901 escapes: ~1 is '/', ~0 is '~' (in this order).
-                    names.add(token.replace("~1", "/").replace("~0", "~"));
+                List<String> path = patchPath(operation);
+                if (!path.isEmpty() && !path.get(0).isEmpty()) {
+                    names.add(path.get(0));
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.connectdelta.event.Row;
 import io.connectdelta.event.RowStructs;
 import io.connectdelta.event.Shape;
 import io.connectdelta.event.ToastPlaceholder;
+import io.connectdelta.event.json.JsonPointers;
 import io.connectdelta.event.json.RowJson;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
@@ -259,7 +260,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         Map<String, List<JsonNode>> byField = new LinkedHashMap<>();
         Set<String> wholeField = new HashSet<>();
         for (JsonNode operation : diff) {
-            List<String> tokens = pointerTokens(operation.path("path").asText());
+            List<String> tokens = JsonPointers.segments(operation.path("path").asText());
             String field = tokens.isEmpty() ? "" : tokens.get(0);
             JsonNode kept = operation;
             if (tokens.size() > 1 && !wholeField.contains(field)) {
@@ -277,7 +278,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
                 field.getValue().forEach(result::add);
                 continue;
             }
-            String path = "/" + escapePointer(field.getKey());
+            String path = JsonPointers.of(field.getKey());
             if (after.has(field.getKey())) {
                 result.addObject().put("op", before.has(field.getKey()) ? "replace" : "add").put("path", path)
                         .set("value", after.get(field.getKey()));
@@ -304,26 +305,11 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
                 if (!appendsToField) {
                     return null;
                 }
-                return ((ObjectNode) operation.deepCopy()).put("path", "/" + escapePointer(tokens.get(0)) + "/-");
+                return ((ObjectNode) operation.deepCopy()).put("path", JsonPointers.of(tokens.get(0), "-"));
             }
             node = node.get(tokens.get(i));
         }
         return operation;
-    }
-
-    private static List<String> pointerTokens(String pointer) {
-        List<String> tokens = new ArrayList<>();
-        if (pointer.isEmpty()) {
-            return tokens;
-        }
-        for (String token : pointer.substring(1).split("/", -1)) {
-            tokens.add(token.replace("~1", "/").replace("~0", "~"));
-        }
-        return tokens;
-    }
-
-    private static String escapePointer(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
     }
 
     /** Without a before image the old values are unknown: replace every changed field. */
@@ -332,7 +318,7 @@ public class ToDelta<R extends ConnectRecord<R>> extends ChangeEventTransformati
         for (String name : event.changedFields()) {
             operations.addObject()
                     .put("op", "replace")
-                    .put("path", "/" + escapePointer(name))
+                    .put("path", JsonPointers.of(name))
                     .set("value", RowJson.toJson(after.fieldSchema(name), after.get(name)));
         }
         return operations;

@@ -5,7 +5,6 @@ import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.sink.dialect.JsonPathTokens;
 import org.apache.kafka.connect.errors.DataException;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ final class JsonPatchColumns {
         LinkedHashMap<String, ColumnChange> columns = new LinkedHashMap<>();
         for (JsonNode operation : event.patch()) {
             String op = operation.path("op").asText("");
-            List<String> path = pointer(operation.path("path").asText(""), event);
+            List<String> path = pointer(operation, event);
             String column = path.get(0);
             List<String> inner = path.subList(1, path.size());
             ColumnChange change;
@@ -61,15 +60,12 @@ final class JsonPatchColumns {
         return columns;
     }
 
-    private static List<String> pointer(String path, ChangeEvent event) {
-        if (!path.startsWith("/") || path.length() < 2) {
-            throw new DataException("JSON Patch path '" + path + "' does not name a column: " + event.location());
+    private static List<String> pointer(JsonNode operation, ChangeEvent event) {
+        List<String> path = event.patchPath(operation);
+        if (path.isEmpty() || path.get(0).isEmpty()) {
+            throw new DataException("JSON Patch path '" + operation.path("path").asText("")
+                    + "' does not name a column: " + event.location());
         }
-        List<String> tokens = new ArrayList<>();
-        for (String token : path.substring(1).split("/", -1)) {
-            // RFC 6901: ~1 is '/', ~0 is '~' (in this order).
-            tokens.add(token.replace("~1", "/").replace("~0", "~"));
-        }
-        return tokens;
+        return path;
     }
 }
