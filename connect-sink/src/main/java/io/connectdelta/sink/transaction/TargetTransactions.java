@@ -47,9 +47,4 @@ public final class TargetTransactions {
     public int held() {
         return held.size();
     }
-
-    /** Forgets the held units (their partitions are read again from the recorded offsets). */
-    public void clear() {
-        held.clear();
-    }
 }

@@ -9,8 +9,4 @@ public final class WriteFailure extends ConnectException {
     public WriteFailure(String message, SQLException cause) {
         super(message, cause);
     }
-
-    public SQLException sqlException() {
-        return (SQLException) getCause();
-    }
 }

@@ -45,12 +45,4 @@ class TargetTransactionsTest {
         assertEquals(List.of(List.of("5", "6")), xids(target.group(List.of(unit("6", 1)), false)));
         assertEquals(0, target.held());
     }
-
-    @Test
-    void clearForgetsTheHeldUnits() {
-        TargetTransactions target = new TargetTransactions(10);
-        target.group(List.of(unit("1", 3)), true);
-        target.clear();
-        assertEquals(List.of(List.of("2")), xids(target.group(List.of(unit("2", 3)), false)));
-    }
 }
