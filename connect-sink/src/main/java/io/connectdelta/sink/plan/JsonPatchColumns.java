@@ -7,7 +7,6 @@ import org.apache.kafka.connect.errors.DataException;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns an RFC 6902 patch over a row into column changes: a top-level add/replace sets the column, a top-level
