@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectdelta.event.Values;
+import io.connectdelta.jdbc.type.LogicalTypes;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.plan.Value;
 import org.apache.kafka.connect.data.Field;
