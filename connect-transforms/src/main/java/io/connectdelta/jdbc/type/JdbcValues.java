@@ -355,8 +355,10 @@ public final class JdbcValues {
      */
     public static void bind(PreparedStatement statement, int index, Object value, Schema schema, JdbcDialect dialect)
             throws SQLException {
-        Object jdbc = toJdbc(value, schema);
-        if (jdbc instanceof String && dialect.bindsTextUntyped()) {
+        Object jdbc = value == null ? null : toJdbc(value, schema);
+        if (jdbc == null) {
+            statement.setNull(index, Types.NULL);
+        } else if (jdbc instanceof String && dialect.bindsTextUntyped()) {
             statement.setObject(index, jdbc, Types.OTHER);
         } else if (jdbc instanceof byte[]) {
             statement.setBytes(index, (byte[]) jdbc);
