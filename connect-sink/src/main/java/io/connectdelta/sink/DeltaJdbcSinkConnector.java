@@ -1,6 +1,7 @@
 package io.connectdelta.sink;
 
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SinkDialects;
 import io.connectdelta.sink.writer.JdbcWriter;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -87,7 +88,7 @@ public class DeltaJdbcSinkConnector extends SinkConnector {
         }
         Dialect dialect;
         try {
-            dialect = Dialect.forUrl(config.connectionUrl());
+            dialect = SinkDialects.forUrl(config.connectionUrl());
         } catch (ConfigException e) {
             values.get(DeltaJdbcSinkConfig.CONNECTION_URL).addErrorMessage(e.getMessage());
             return result;

@@ -1,5 +1,6 @@
 package io.connectdelta.sink;
 
+import io.connectdelta.jdbc.dialect.JdbcDialect;
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.LogPosition;
@@ -7,6 +8,7 @@ import io.connectdelta.event.RecordLocation;
 import io.connectdelta.event.TransactionBlock;
 import io.connectdelta.event.TransactionMarker;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SinkDialects;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.plan.FlushPlan;
 import io.connectdelta.sink.plan.PlanBuilder;
@@ -122,7 +124,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         metrics = new SinkTaskMetrics();
         int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
         metrics.register(config.connectorName(), taskId);
-        Dialect dialect = Dialect.forUrl(config.connectionUrl(), config.timeZone());
+        Dialect dialect = SinkDialects.forUrl(config.connectionUrl(), config.timeZone());
         progress = new SinkProgress(config.exactlyOnce(), config.sourcePositionTracking(), metrics);
         writer = new JdbcWriter(config, dialect, metrics, progress.owner());
         String threadName = "connectdelta-writer-" + config.connectorName() + "-" + taskId;
@@ -545,7 +547,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
 
     /** A record that cannot be applied: to the DLQ with errors.tolerance=all, else the task fails naming it. */
     private void badRecord(SinkRecord record, Exception error) {
-        String state = Dialect.sqlState(error);
+        String state = JdbcDialect.sqlState(error);
         String message = "Cannot apply " + RecordLocation.describe(record)
                 + (state == null ? "" : " (SQLState " + state + ")") + ": " + error.getMessage();
         ErrantRecordReporter reporter = config.toleratesErrors() ? context.errantRecordReporter() : null;

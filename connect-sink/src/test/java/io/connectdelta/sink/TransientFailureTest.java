@@ -1,6 +1,7 @@
 package io.connectdelta.sink;
 
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SinkDialects;
 import io.connectdelta.sink.support.DatabasePair;
 import io.connectdelta.sink.support.Items;
 import io.connectdelta.sink.support.TaskHarness;
@@ -66,13 +67,13 @@ class TransientFailureTest {
     @Test
     void sqlStatesTellTransientFromPermanent() {
         for (String url : new String[]{"jdbc:postgresql://h/d", "jdbc:mariadb://h/d"}) {
-            Dialect dialect = Dialect.forUrl(url);
+            Dialect dialect = SinkDialects.forUrl(url);
             assertTrue(dialect.isTransient(new SQLException("serialization failure", "40001")), url);
             assertTrue(dialect.isTransient(new SQLException("connection lost", "08006")), url);
             assertFalse(dialect.isTransient(new SQLIntegrityConstraintViolationException("duplicate", "23505")), url);
             assertFalse(dialect.isTransient(new SQLException("syntax", "42601")), url);
         }
-        assertTrue(Dialect.forUrl("jdbc:postgresql://h/d").isTransient(new SQLException("deadlock", "40P01")));
-        assertTrue(Dialect.forUrl("jdbc:mariadb://h/d").isTransient(new SQLException("lock wait", "HY000", 1205)));
+        assertTrue(SinkDialects.forUrl("jdbc:postgresql://h/d").isTransient(new SQLException("deadlock", "40P01")));
+        assertTrue(SinkDialects.forUrl("jdbc:mariadb://h/d").isTransient(new SQLException("lock wait", "HY000", 1205)));
     }
 }

@@ -1,53 +1,19 @@
 package io.connectdelta.sink.dialect;
 
-import io.connectdelta.sink.dialect.mariadb.MariaDbDialect;
-import io.connectdelta.sink.dialect.postgres.PostgresDialect;
-import org.apache.kafka.common.config.ConfigException;
+import io.connectdelta.jdbc.dialect.JdbcDialect;
 import org.apache.kafka.connect.data.Schema;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.List;
-import java.util.Properties;
 
 /**
- * What really differs between the target databases: identifier quoting, the upsert clause, json and array
- * functions, column type names, how a value is bound, and which errors are transient. Everything else (statement
- * shapes, batching, transactions, retries) is shared by the writer.
+ * The write SQL that differs between the target databases: the upsert clause, json and array functions, column
+ * type names, how a value is bound. Quoting, URLs and transient errors come from the database's {@link JdbcDialect};
+ * everything else (statement shapes, batching, transactions, retries) is shared by the writer.
  */
-public interface Dialect {
-
-    static Dialect forUrl(String url) {
-        return forUrl(url, java.time.ZoneOffset.UTC);
-    }
-
-    /** The dialect of {@code url}, writing zoned values into zoneless columns in {@code timeZone}. */
-    static Dialect forUrl(String url, java.time.ZoneId timeZone) {
-        if (url != null && url.startsWith("jdbc:postgresql:")) {
-            return new PostgresDialect();
-        }
-        if (url != null && (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:"))) {
-            return new MariaDbDialect(timeZone);
-        }
-        throw new ConfigException("connection.url", url,
-                "must start with jdbc:postgresql:, jdbc:mariadb: or jdbc:mysql:");
-    }
-
-    String name();
-
-    /** The URL to hand the driver for the user's {@code connection.url}. */
-    default String driverUrl(String url) {
-        return url;
-    }
-
-    /** Driver properties the sink relies on, added to the user's connection properties. */
-    Properties connectionProperties();
-
-    /** A quoted identifier that no name (quotes, semicolons, unicode) can break out of. */
-    String quote(String identifier);
+public interface Dialect extends JdbcDialect {
 
     /**
      * The catalog and schema pattern for DatabaseMetaData lookups in {@code schema} (the schema part of a table
@@ -169,56 +135,5 @@ public interface Dialect {
         } else {
             statement.setObject(index, value);
         }
-    }
-
-    /**
-     * True when retrying the same work may succeed: lost connections (SQLState class 08), serialization failures
-     * and deadlocks (40001, 40P01), and what the driver itself calls transient or recoverable.
-     */
-    default boolean isTransient(SQLException error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException) {
-                SQLException sql = (SQLException) t;
-                String state = sql.getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("40") || isTransientState(sql))) {
-                    return true;
-                }
-                if (sql.getNextException() != null && sql.getNextException() != sql && isTransient(sql.getNextException())) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Database-specific transient errors beyond the standard SQLStates. */
-    boolean isTransientState(SQLException error);
-
-    /** {@code identifier} between {@code quote} characters, the quote doubled inside; NUL is refused. */
-    static String quoteWith(char quote, String identifier) {
-        if (identifier.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("An identifier cannot contain NUL: " + identifier);
-        }
-        String q = String.valueOf(quote);
-        return q + identifier.replace(q, q + q) + q;
-    }
-
-    /** The SQLState of the first cause that has one (for error messages). */
-    static String sqlState(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException) {
-                SQLException next = ((SQLException) t).getNextException();
-                if (next != null && next.getSQLState() != null) {
-                    return next.getSQLState();
-                }
-                if (((SQLException) t).getSQLState() != null) {
-                    return ((SQLException) t).getSQLState();
-                }
-            }
-        }
-        return null;
     }
 }

@@ -2,6 +2,7 @@ package io.connectdelta.sink.plan;
 
 import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SinkDialects;
 
 import java.util.Locale;
 
@@ -24,7 +25,7 @@ public final class Identifiers {
     }
 
     public static Identifiers of(DeltaJdbcSinkConfig config) {
-        return new Identifiers(Dialect.forUrl(config.connectionUrl()), config.quoteIdentifiers());
+        return new Identifiers(SinkDialects.forUrl(config.connectionUrl()), config.quoteIdentifiers());
     }
 
     /** True when names are kept as they are (apart from their length). */

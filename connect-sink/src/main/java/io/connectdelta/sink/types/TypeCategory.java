@@ -1,5 +1,6 @@
 package io.connectdelta.sink.types;
 
+import io.connectdelta.jdbc.type.LogicalTypes;
 import org.apache.kafka.connect.data.Schema;
 
 /** The kind of column a Connect field needs; each dialect names one type per category. */

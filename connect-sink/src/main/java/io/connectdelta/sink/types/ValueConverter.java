@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectdelta.event.Values;
+import io.connectdelta.jdbc.type.LogicalTypes;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.plan.Value;
 import org.apache.kafka.connect.data.Field;
@@ -37,6 +38,7 @@ public final class ValueConverter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final long NANOS_PER_DAY = 86_400_000_000_000L;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private ValueConverter() {
     }
@@ -78,7 +80,7 @@ public final class ValueConverter {
                 case LogicalTypes.DBZ_DATE:
                     return LocalDate.ofEpochDay(((Number) value).longValue());
                 case LogicalTypes.TIME:
-                    return LocalTime.ofNanoOfDay(Math.floorMod(((java.util.Date) value).getTime(), 86_400_000L) * 1_000_000L);
+                    return LocalTime.ofNanoOfDay(Math.floorMod(((java.util.Date) value).getTime(), MILLIS_PER_DAY) * 1_000_000L);
                 case LogicalTypes.DBZ_TIME:
                     return LocalTime.ofNanoOfDay(Math.floorMod(((Number) value).longValue() * 1_000_000L, NANOS_PER_DAY));
                 case LogicalTypes.DBZ_MICRO_TIME:
@@ -270,7 +272,10 @@ public final class ValueConverter {
             return NODES.textNode(Base64.getEncoder().encodeToString(Values.bytes(value)));
         }
         if (value instanceof java.util.Date) {
-            return NODES.numberNode(((java.util.Date) value).getTime());
+            long millis = ((java.util.Date) value).getTime();
+            // As Kafka's JsonConverter writes them: a Date as days since the epoch, Time and Timestamp as millis.
+            return schema != null && LogicalTypes.DATE.equals(schema.name())
+                    ? NODES.numberNode((int) Math.floorDiv(millis, MILLIS_PER_DAY)) : NODES.numberNode(millis);
         }
         return JSON.valueToTree(value);
     }

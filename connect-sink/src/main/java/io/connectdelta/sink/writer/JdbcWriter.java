@@ -1,5 +1,6 @@
 package io.connectdelta.sink.writer;
 
+import io.connectdelta.jdbc.dialect.JdbcDialect;
 import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.DeltaJdbcSinkConfig.MissingRowMode;
 import io.connectdelta.sink.dialect.Dialect;
@@ -505,12 +506,12 @@ public final class JdbcWriter implements AutoCloseable {
                     attempt++;
                     metrics.recordRetry();
                     LOG.warn("Transient failure trying to {} (SQLState {}), retry {} of {} in {} ms: {}", what,
-                            Dialect.sqlState(e), attempt, config.maxRetries(), backoff, e.getMessage());
+                            JdbcDialect.sqlState(e), attempt, config.maxRetries(), backoff, e.getMessage());
                     closeConnection();
                     sleep(backoff);
                     continue;
                 }
-                throw new WriteFailure("Cannot " + what + " (SQLState " + Dialect.sqlState(e) + ")"
+                throw new WriteFailure("Cannot " + what + " (SQLState " + JdbcDialect.sqlState(e) + ")"
                         + (dialect.isTransient(e) ? " after " + attempt + " retries" : "") + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 rollbackQuietly();

@@ -3,6 +3,7 @@ package io.connectdelta.sink.writer;
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.sink.DeltaJdbcSinkConfig;
 import io.connectdelta.sink.dialect.Dialect;
+import io.connectdelta.sink.dialect.SinkDialects;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.progress.PartitionProgress;
 import io.connectdelta.sink.plan.FlushPlan;
@@ -94,7 +95,7 @@ class LostCommitAcknowledgementTest {
         String table = Items.create(db, "ack");
         TestDeltaEncoder e = Items.encoder(table);
         DeltaJdbcSinkConfig config = config(db, table, true);
-        Dialect dialect = Dialect.forUrl(config.connectionUrl());
+        Dialect dialect = SinkDialects.forUrl(config.connectionUrl());
         SinkTaskMetrics metrics = new SinkTaskMetrics();
         AtomicInteger failures = new AtomicInteger(0);
         TopicPartition partition = new TopicPartition(table, 0);
@@ -118,7 +119,7 @@ class LostCommitAcknowledgementTest {
         String table = Items.create(db, "ack_control");
         TestDeltaEncoder e = Items.encoder(table);
         DeltaJdbcSinkConfig config = config(db, table, false);
-        Dialect dialect = Dialect.forUrl(config.connectionUrl());
+        Dialect dialect = SinkDialects.forUrl(config.connectionUrl());
         SinkTaskMetrics metrics = new SinkTaskMetrics();
         AtomicInteger failures = new AtomicInteger(1);
         try (JdbcWriter writer = new JdbcWriter(config, dialect, metrics, "test-instance", losingAcknowledgements(config, dialect, failures))) {

@@ -2,6 +2,9 @@ package io.connectdelta.transforms.reselect;
 
 import io.connectdelta.event.ChangeEvent;
 import io.connectdelta.event.Row;
+import io.connectdelta.jdbc.JdbcDialects;
+import io.connectdelta.jdbc.dialect.JdbcDialect;
+import io.connectdelta.jdbc.type.JdbcValues;
 import io.connectdelta.transforms.state.MissingStateResolver;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
@@ -26,8 +29,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -72,7 +73,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
     private final String url;
     private final String username;
     private final Password password;
-    private final SqlDialect dialect;
+    private final JdbcDialect dialect;
     private final List<String> tableNameFormat;
     private final QueryTemplate query;
     private final RowCache rows;
@@ -105,7 +106,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 .define(CONNECTION_URL, ConfigDef.Type.STRING, urlRequired ? ConfigDef.NO_DEFAULT_VALUE : null,
                         (name, value) -> {
                             if (value != null) {
-                                SqlDialect.fromUrl((String) value);
+                                JdbcDialects.forUrl((String) value);
                             }
                         }, ConfigDef.Importance.HIGH,
                         "JDBC URL of the source database to re-select rows from: jdbc:postgresql://... or "
@@ -155,7 +156,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
         this.url = config.getString(CONNECTION_URL);
         this.username = config.getString(CONNECTION_USERNAME);
         this.password = config.getPassword(CONNECTION_PASSWORD);
-        this.dialect = SqlDialect.fromUrl(url);
+        this.dialect = JdbcDialects.forUrl(url);
         String format = config.getString(TABLE_NAME_FORMAT).trim();
         this.tableNameFormat = format.isEmpty() ? null : parseTableFormat(format);
         String template = config.getString(QUERY).trim();
@@ -204,7 +205,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
         return parts;
     }
 
-    public SqlDialect dialect() {
+    public JdbcDialect dialect() {
         return dialect;
     }
 
@@ -361,7 +362,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
                         + ", e.g. ${topic.schema}.${topic.table}");
             }
             String schema = event.position().schema();
-            if (schema == null && dialect == SqlDialect.MARIADB) {
+            if (schema == null && dialect.schemaIsDatabase()) {
                 schema = event.position().database();
             }
             return schema == null ? List.of(table) : List.of(schema, table);
@@ -408,7 +409,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 return select(event, statement, rowSchema);
             } catch (SQLException e) {
                 failure = e;
-                if (isConnectionFailure(e)) {
+                if (JdbcDialect.isConnectionLost(e)) {
                     LOG.warn("Lost the connection to {} ({}): reconnecting", redactedUrl(), e.getMessage());
                     closeConnection();
                 } else {
@@ -417,7 +418,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 }
             }
         }
-        if (isConnectionFailure(failure)) {
+        if (JdbcDialect.isConnectionLost(failure)) {
             throw new RetriableException("Cannot re-select the row of " + event.location() + " from " + redactedUrl()
                     + ": " + failure.getMessage(), failure);
         }
@@ -537,23 +538,14 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 properties.setProperty("password", password.value());
             }
             // Drivers inside a plugin's class loader are not visible to DriverManager: use ours directly.
-            Driver driver = dialect == SqlDialect.POSTGRESQL ? new org.postgresql.Driver() : new org.mariadb.jdbc.Driver();
-            String driverUrl = SqlDialect.driverUrl(url);
+            Driver driver = dialect.driver();
+            String driverUrl = dialect.driverUrl(url);
             connection = driver.acceptsURL(driverUrl) ? driver.connect(driverUrl, properties)
                     : DriverManager.getConnection(driverUrl, properties);
             connection.setAutoCommit(true);
             LOG.info("Connected to {} to re-select rows", redactedUrl());
         }
         return connection;
-    }
-
-    private static boolean isConnectionFailure(SQLException e) {
-        if (e instanceof SQLRecoverableException || e instanceof SQLTransientConnectionException) {
-            return true;
-        }
-        String state = e.getSQLState();
-        // SQLSTATE class 08: connection exception; 57P01..57P03: the server shut the session down.
-        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     private String redactedUrl() {

@@ -1,6 +1,7 @@
 package io.connectdelta.sink.dialect.mariadb;
 
 import io.connectdelta.event.LogPosition;
+import io.connectdelta.jdbc.mariadb.MariaDbJdbcDialect;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.JsonPathTokens;
@@ -8,7 +9,6 @@ import io.connectdelta.sink.dialect.SqlExpression;
 import io.connectdelta.sink.plan.Value;
 import io.connectdelta.sink.types.TypeCategory;
 import io.connectdelta.sink.types.ValueConverter;
-import io.connectdelta.transforms.reselect.SqlDialect;
 import org.apache.kafka.connect.data.Schema;
 
 import java.sql.Connection;
@@ -26,7 +26,7 @@ import java.util.Properties;
  * MariaDB and MySQL: ON DUPLICATE KEY UPDATE upserts, JSON_SET / JSON_REMOVE / JSON_ARRAY_APPEND, arrays as JSON,
  * DELETE instead of TRUNCATE (which would commit the transaction).
  */
-public final class MariaDbDialect implements Dialect {
+public final class MariaDbDialect extends MariaDbJdbcDialect implements Dialect {
     private static final int MAX_IDENTIFIER_CHARS = 64;
 
     private final java.time.ZoneId timeZone;
@@ -41,28 +41,12 @@ public final class MariaDbDialect implements Dialect {
     }
 
     @Override
-    public String name() {
-        return "mariadb";
-    }
-
-    /** jdbc:mysql: URLs work too: the bundled MariaDB Connector/J takes them with permitMysqlScheme. */
-    @Override
-    public String driverUrl(String url) {
-        return SqlDialect.driverUrl(url);
-    }
-
-    @Override
     public Properties connectionProperties() {
         Properties properties = new Properties();
         // Exact update counts per batched statement (a missing row must be seen as 0).
         properties.setProperty("useBulkStmts", "false");
         properties.setProperty("rewriteBatchedStatements", "false");
         return properties;
-    }
-
-    @Override
-    public String quote(String identifier) {
-        return Dialect.quoteWith('`', identifier);
     }
 
     @Override
@@ -256,12 +240,5 @@ public final class MariaDbDialect implements Dialect {
             case ARRAY: return "JSON";
             default: return key ? "VARCHAR(255)" : "LONGTEXT";
         }
-    }
-
-    @Override
-    public boolean isTransientState(SQLException error) {
-        // 1213 deadlock, 1205 lock wait timeout, 1927 connection killed, 2006/2013 server gone or lost.
-        int code = error.getErrorCode();
-        return code == 1213 || code == 1205 || code == 1927 || code == 2006 || code == 2013;
     }
 }

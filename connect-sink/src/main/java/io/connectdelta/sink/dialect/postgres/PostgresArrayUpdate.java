@@ -1,5 +1,6 @@
 package io.connectdelta.sink.dialect.postgres;
 
+import io.connectdelta.jdbc.dialect.JdbcDialect;
 import io.connectdelta.sink.dialect.ArrayUpdate;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
@@ -111,6 +112,6 @@ final class PostgresArrayUpdate implements ArrayUpdate {
     }
 
     private static String quote(String identifier) {
-        return Dialect.quoteWith('"', identifier);
+        return JdbcDialect.quoteWith('"', identifier);
     }
 }

@@ -1,6 +1,7 @@
 package io.connectdelta.sink.dialect.postgres;
 
 import io.connectdelta.event.LogPosition;
+import io.connectdelta.jdbc.postgres.PostgresJdbcDialect;
 import io.connectdelta.sink.dialect.ArrayUpdate;
 import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
@@ -19,13 +20,8 @@ import java.util.Properties;
  * PostgreSQL: ON CONFLICT upserts, UPDATEs of many rows from arrays, jsonb_set / #- / array_append, native arrays,
  * TRUNCATE in transactions.
  */
-public final class PostgresDialect implements Dialect {
+public final class PostgresDialect extends PostgresJdbcDialect implements Dialect {
     private static final ArrayUpdate ARRAY_UPDATE = new PostgresArrayUpdate();
-
-    @Override
-    public String name() {
-        return "postgresql";
-    }
 
     @Override
     public Properties connectionProperties() {
@@ -34,11 +30,6 @@ public final class PostgresDialect implements Dialect {
         properties.setProperty("stringtype", "unspecified");
         properties.setProperty("reWriteBatchedInserts", "true");
         return properties;
-    }
-
-    @Override
-    public String quote(String identifier) {
-        return Dialect.quoteWith('"', identifier);
     }
 
     /** NAMEDATALEN - 1: PostgreSQL cuts longer identifiers to this many bytes, wherever they appear. */
@@ -252,12 +243,5 @@ public final class PostgresDialect implements Dialect {
             case ARRAY: return columnType(schema.valueSchema(), false) + "[]";
             default: return "TEXT";
         }
-    }
-
-    @Override
-    public boolean isTransientState(SQLException error) {
-        String state = error.getSQLState();
-        // 57P01..03: server shutting down or restarting; 53300: too many connections; 55P03: lock not available.
-        return state != null && (state.startsWith("57P") || state.equals("53300") || state.equals("55P03"));
     }
 }

@@ -1,6 +1,7 @@
-package io.connectdelta.transforms.reselect;
+package io.connectdelta.jdbc.type;
 
 import io.connectdelta.event.Values;
+import io.connectdelta.jdbc.dialect.JdbcDialect;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -37,17 +38,7 @@ import java.util.concurrent.TimeUnit;
  * a column's value read as a given Connect schema (ours, or the event's own, including Debezium's semantic
  * types), and event values bound as statement parameters.
  */
-final class JdbcValues {
-    static final String DEBEZIUM_DATE = "io.debezium.time.Date";
-    static final String DEBEZIUM_TIME = "io.debezium.time.Time";
-    static final String DEBEZIUM_MICRO_TIME = "io.debezium.time.MicroTime";
-    static final String DEBEZIUM_NANO_TIME = "io.debezium.time.NanoTime";
-    static final String DEBEZIUM_TIMESTAMP = "io.debezium.time.Timestamp";
-    static final String DEBEZIUM_MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
-    static final String DEBEZIUM_NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
-    static final String DEBEZIUM_ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
-    static final String DEBEZIUM_ZONED_TIME = "io.debezium.time.ZonedTime";
-    static final String DEBEZIUM_VARIABLE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+public final class JdbcValues {
     private static final long MICROS_PER_DAY = TimeUnit.DAYS.toMicros(1);
 
     private JdbcValues() {
@@ -60,7 +51,7 @@ final class JdbcValues {
      * timestamps Connect's Date/Time/Timestamp; numerics without a declared scale (PostgreSQL's plain numeric)
      * become their exact text; types without a Connect counterpart (uuid, json, enum, ...) their text.
      */
-    static Schema columnSchema(ResultSetMetaData metadata, int column, boolean optional) throws SQLException {
+    public static Schema columnSchema(ResultSetMetaData metadata, int column, boolean optional) throws SQLException {
         int type = metadata.getColumnType(column);
         String typeName = String.valueOf(metadata.getColumnTypeName(column)).toLowerCase(Locale.ROOT);
         boolean signed = metadata.isSigned(column);
@@ -139,7 +130,7 @@ final class JdbcValues {
     // ---- result values -> Connect values ---------------------------------------------------------------
 
     /** Reads one column as a value of {@code target} (our derived schema or the event's field schema). */
-    static Object read(ResultSet rs, int column, Schema target) throws SQLException {
+    public static Object read(ResultSet rs, int column, Schema target) throws SQLException {
         String logical = target.name();
         switch (target.type()) {
             case BOOLEAN: {
@@ -198,7 +189,7 @@ final class JdbcValues {
                         + " does not hold a map, which its schema " + target + " needs");
             }
             case STRUCT:
-                if (DEBEZIUM_VARIABLE_DECIMAL.equals(logical)) {
+                if (LogicalTypes.DBZ_VARIABLE_SCALE_DECIMAL.equals(logical)) {
                     BigDecimal value = rs.getBigDecimal(column);
                     if (value == null) {
                         return null;
@@ -215,7 +206,7 @@ final class JdbcValues {
     }
 
     private static Object readInt32(ResultSet rs, int column, String logical) throws SQLException {
-        if (Date.LOGICAL_NAME.equals(logical) || DEBEZIUM_DATE.equals(logical)) {
+        if (Date.LOGICAL_NAME.equals(logical) || LogicalTypes.DBZ_DATE.equals(logical)) {
             LocalDate date = rs.getObject(column, LocalDate.class);
             if (date == null) {
                 return null;
@@ -223,7 +214,7 @@ final class JdbcValues {
             return Date.LOGICAL_NAME.equals(logical)
                     ? new java.util.Date(TimeUnit.DAYS.toMillis(date.toEpochDay())) : (int) date.toEpochDay();
         }
-        if (Time.LOGICAL_NAME.equals(logical) || DEBEZIUM_TIME.equals(logical)) {
+        if (Time.LOGICAL_NAME.equals(logical) || LogicalTypes.DBZ_TIME.equals(logical)) {
             LocalTime time = localTime(rs, column);
             if (time == null) {
                 return null;
@@ -242,25 +233,25 @@ final class JdbcValues {
                     Instant instant = instant(rs, column);
                     return instant == null ? null : java.util.Date.from(instant);
                 }
-                case DEBEZIUM_TIMESTAMP: {
+                case LogicalTypes.DBZ_TIMESTAMP: {
                     Instant instant = instant(rs, column);
                     return instant == null ? null : instant.toEpochMilli();
                 }
-                case DEBEZIUM_MICRO_TIMESTAMP: {
+                case LogicalTypes.DBZ_MICRO_TIMESTAMP: {
                     Instant instant = instant(rs, column);
                     return instant == null ? null
                             : TimeUnit.SECONDS.toMicros(instant.getEpochSecond()) + instant.getNano() / 1000;
                 }
-                case DEBEZIUM_NANO_TIMESTAMP: {
+                case LogicalTypes.DBZ_NANO_TIMESTAMP: {
                     Instant instant = instant(rs, column);
                     return instant == null ? null
                             : TimeUnit.SECONDS.toNanos(instant.getEpochSecond()) + instant.getNano();
                 }
-                case DEBEZIUM_MICRO_TIME: {
+                case LogicalTypes.DBZ_MICRO_TIME: {
                     LocalTime time = localTime(rs, column);
                     return time == null ? null : Math.min(time.toNanoOfDay() / 1000, MICROS_PER_DAY);
                 }
-                case DEBEZIUM_NANO_TIME: {
+                case LogicalTypes.DBZ_NANO_TIME: {
                     LocalTime time = localTime(rs, column);
                     return time == null ? null : time.toNanoOfDay();
                 }
@@ -273,11 +264,11 @@ final class JdbcValues {
     }
 
     private static Object readString(ResultSet rs, int column, String logical) throws SQLException {
-        if (DEBEZIUM_ZONED_TIMESTAMP.equals(logical)) {
+        if (LogicalTypes.DBZ_ZONED_TIMESTAMP.equals(logical)) {
             Instant instant = instant(rs, column);
             return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant);
         }
-        if (DEBEZIUM_ZONED_TIME.equals(logical)) {
+        if (LogicalTypes.DBZ_ZONED_TIME.equals(logical)) {
             OffsetTime time = rs.getObject(column, OffsetTime.class);
             return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_TIME);
         }
@@ -336,7 +327,7 @@ final class JdbcValues {
      * milliseconds of the day, Timestamp as epoch milliseconds, Decimal as its exact text (JsonConverter cannot
      * write a BigDecimal without a schema).
      */
-    static Object schemaless(Object value, Schema schema) {
+    public static Object schemaless(Object value, Schema schema) {
         if (value == null) {
             return null;
         }
@@ -362,10 +353,12 @@ final class JdbcValues {
      * Binds an event value (a key field or a field of the row) to a parameter, by its Connect schema when
      * there is one: Connect's and Debezium's dates and timestamps become java.time values, decimals BigDecimal.
      */
-    static void bind(PreparedStatement statement, int index, Object value, Schema schema, SqlDialect dialect)
+    public static void bind(PreparedStatement statement, int index, Object value, Schema schema, JdbcDialect dialect)
             throws SQLException {
-        Object jdbc = toJdbc(value, schema);
-        if (jdbc instanceof String && dialect.bindsTextUntyped()) {
+        Object jdbc = value == null ? null : toJdbc(value, schema);
+        if (jdbc == null) {
+            statement.setNull(index, Types.NULL);
+        } else if (jdbc instanceof String && dialect.bindsTextUntyped()) {
             statement.setObject(index, jdbc, Types.OTHER);
         } else if (jdbc instanceof byte[]) {
             statement.setBytes(index, (byte[]) jdbc);
@@ -384,21 +377,21 @@ final class JdbcValues {
                     return LocalTime.ofNanoOfDay(TimeUnit.MILLISECONDS.toNanos(((java.util.Date) value).getTime()));
                 case Timestamp.LOGICAL_NAME:
                     return LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
-                case DEBEZIUM_DATE:
+                case LogicalTypes.DBZ_DATE:
                     return LocalDate.ofEpochDay(((Number) value).longValue());
-                case DEBEZIUM_TIMESTAMP:
+                case LogicalTypes.DBZ_TIMESTAMP:
                     return LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC);
-                case DEBEZIUM_MICRO_TIMESTAMP: {
+                case LogicalTypes.DBZ_MICRO_TIMESTAMP: {
                     long micros = ((Number) value).longValue();
                     return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                             (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
                 }
-                case DEBEZIUM_NANO_TIMESTAMP: {
+                case LogicalTypes.DBZ_NANO_TIMESTAMP: {
                     long nanos = ((Number) value).longValue();
                     return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
                             (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC);
                 }
-                case DEBEZIUM_VARIABLE_DECIMAL: {
+                case LogicalTypes.DBZ_VARIABLE_SCALE_DECIMAL: {
                     Struct struct = (Struct) value;
                     return new BigDecimal(new java.math.BigInteger(Values.bytes(struct.get("value"))),
                             struct.getInt32("scale"));

@@ -1,6 +1,6 @@
-package io.connectdelta.sink.types;
+package io.connectdelta.jdbc.type;
 
-/** Names of the Connect and Debezium logical types the sink converts. */
+/** Names of the Connect and Debezium logical types the sink and the re-select convert. */
 public final class LogicalTypes {
     public static final String DECIMAL = org.apache.kafka.connect.data.Decimal.LOGICAL_NAME;
     public static final String DATE = org.apache.kafka.connect.data.Date.LOGICAL_NAME;
