@@ -5,6 +5,7 @@ import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
+import io.connectdelta.transforms.ToIdOnly;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -376,6 +377,73 @@ class SinkReselectTest {
             try (TaskHarness again = new TaskHarness(config, table)) {
                 Map<TopicPartition, OffsetAndMetadata> committed = again.putAndCommit(records);
                 assertEquals(5, committed.get(new TopicPartition(table, 0)).offset());
+            }
+        }
+        assertEquals(rows(source, table, "id"), rows(target, table, "id"));
+    }
+
+    private static final Schema TX_BLOCK = SchemaBuilder.struct().name("event.block")
+            .field("id", Schema.STRING_SCHEMA).field("total_order", Schema.INT64_SCHEMA)
+            .field("data_collection_order", Schema.INT64_SCHEMA).optional().build();
+    private static final Schema TX_ENVELOPE = SchemaBuilder.struct().name("db.public.things.Envelope")
+            .field("before", SchemaBuilder.struct().name("db.public.things.Value").optional()
+                    .field("id", Schema.INT32_SCHEMA).build())
+            .field("after", SchemaBuilder.struct().name("db.public.things.Value").optional()
+                    .field("id", Schema.INT32_SCHEMA).build())
+            .field("op", Schema.STRING_SCHEMA).field("transaction", TX_BLOCK).build();
+    private static final Schema COLLECTION = SchemaBuilder.struct().name("event.collection")
+            .field("data_collection", Schema.STRING_SCHEMA).field("event_count", Schema.INT64_SCHEMA).build();
+    private static final Schema MARKER = SchemaBuilder.struct()
+            .name("io.debezium.connector.common.TransactionMetadataValue")
+            .field("status", Schema.STRING_SCHEMA).field("id", Schema.STRING_SCHEMA)
+            .field("event_count", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("data_collections", SchemaBuilder.array(COLLECTION).optional().build())
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+
+    /** An id-only update (through the ToIdOnly transform) of row {@code id} in source transaction {@code tx}. */
+    private static SinkRecord idOnlyInTransaction(ToIdOnly<SinkRecord> toIdOnly, String topic, int id, String tx,
+                                                  long order, long offset) {
+        Struct value = new Struct(TX_ENVELOPE).put("after", new Struct(TX_ENVELOPE.field("after").schema()).put("id", id))
+                .put("op", "u").put("transaction", new Struct(TX_BLOCK).put("id", tx).put("total_order", order)
+                        .put("data_collection_order", order));
+        return toIdOnly.apply(new SinkRecord(topic, 0, KEY, new Struct(KEY).put("id", id), TX_ENVELOPE, value, offset));
+    }
+
+    private static SinkRecord marker(String status, String tx, String collection, long count, long offset) {
+        Struct value = new Struct(MARKER).put("status", status).put("id", tx).put("ts_ms", 1L);
+        if (collection != null) {
+            value.put("event_count", count).put("data_collections",
+                    List.of(new Struct(COLLECTION).put("data_collection", collection).put("event_count", count)));
+        }
+        return new SinkRecord("db.transaction", 0, null, null, MARKER, value, offset);
+    }
+
+    @ParameterizedTest(name = "{0} source, {1} target")
+    @MethodSource("sourcesAndTargets")
+    void transactionModeReselectsWholeTransactionsOnly(String sourceKind, String targetKind) {
+        TestDatabase source = source(sourceKind);
+        TestDatabase target = target(targetKind);
+        String table = things(source, target, 3);
+        String topic = "db.public." + table;
+        try (QueryCountingProxy proxy = proxy(source, table); ToIdOnly<SinkRecord> toIdOnly = new ToIdOnly<>()) {
+            toIdOnly.configure(Map.of());
+            Map<String, String> config = config(target, proxy, "tx-" + table);
+            config.put("topics", topic + ",db.transaction");
+            config.put("transaction.aware", "true");
+            config.put("transaction.topic", "db.transaction");
+            config.put("collection.name.format", table);
+            config.put("reselect.table.name.format", table);
+            try (TaskHarness task = new TaskHarness(config, topic, "db.transaction")) {
+                task.putAndCommit(marker("BEGIN", "700:1", null, 0, 0),
+                        idOnlyInTransaction(toIdOnly, topic, 1, "700:2", 1, 0),
+                        idOnlyInTransaction(toIdOnly, topic, 2, "700:3", 2, 1));
+                assertEquals(0, proxy.queries(), "nothing is re-selected before the transaction is whole");
+                assertEquals(List.of(), rows(target, table, "id"));
+                task.putAndCommit(idOnlyInTransaction(toIdOnly, topic, 3, "700:4", 3, 2),
+                        marker("END", "700:5", "public." + table, 3, 1));
+                assertEquals(1, proxy.queries(), "one query for the whole transaction");
+                assertEquals(3, task.task().metrics().getRowsReselected());
+                assertEquals(1, task.task().metrics().getSourceTransactionsApplied());
             }
         }
         assertEquals(rows(source, table, "id"), rows(target, table, "id"));
