@@ -3,6 +3,7 @@ package io.connectdelta.sink;
 import io.connectdelta.sink.support.QueryCountingProxy;
 import io.connectdelta.sink.support.TaskHarness;
 import io.connectdelta.sink.support.TestDeltaEncoder;
+import io.connectdelta.testing.ConnectCluster;
 import io.connectdelta.testing.TestDatabase;
 import io.connectdelta.testing.TestDatabases;
 import io.connectdelta.transforms.ToIdOnly;
@@ -338,7 +339,7 @@ class SinkReselectTest {
                 task.putAndCommit(idOnlyUpdates(encoder, 1, 2));
                 CompletableFuture<Void> restart = CompletableFuture.runAsync(
                         () -> TestDatabases.restartMariaDb(Duration.ofSeconds(3)));
-                sleep(1000);
+                ConnectCluster.sleep(1000);
                 Map<TopicPartition, OffsetAndMetadata> committed = task.putAndCommit(idOnlyUpdates(encoder, 3, 5));
                 restart.join();
                 assertTrue(task.task().metrics().getRetries() >= 1, "the re-select was retried while the source was down");
@@ -363,7 +364,7 @@ class SinkReselectTest {
             TaskHarness task = new TaskHarness(config, table);
             CompletableFuture<Void> restart = CompletableFuture.runAsync(
                     () -> TestDatabases.restartMariaDb(Duration.ofSeconds(4)));
-            sleep(1000);
+            ConnectCluster.sleep(1000);
             try {
                 ConnectException error = assertThrows(ConnectException.class, () -> task.putAndCommit(records));
                 assertTrue(error.getMessage().contains("unreachable after 2 retries"), error.getMessage());
@@ -447,14 +448,5 @@ class SinkReselectTest {
             }
         }
         assertEquals(rows(source, table, "id"), rows(target, table, "id"));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
