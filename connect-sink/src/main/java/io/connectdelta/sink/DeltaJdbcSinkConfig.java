@@ -10,10 +10,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import io.connectdelta.transforms.reselect.SourceRowFetcher;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every option of {@link DeltaJdbcSinkConnector}. Keys that name a concept the Debezium JDBC sink also has use its
@@ -28,6 +30,9 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public enum SchemaEvolution { NONE, BASIC }
 
     public enum MissingRowMode { INSERT, SKIP, FAIL }
+
+    /** What the re-select does with an id-only event whose row is gone from the source. */
+    public enum ReselectMissingRow { DELETE, FAIL, SKIP }
 
     public static final String CONNECTION_URL = "connection.url";
     public static final String CONNECTION_USERNAME = "connection.username";
@@ -69,6 +74,14 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String TRANSACTION_BUFFER_OVERFLOW = "transaction.buffer.overflow";
     public static final String TRANSACTION_INCOMPLETE_TIMEOUT_MS = "transaction.incomplete.timeout.ms";
     public static final String TRANSACTION_INCOMPLETE_POLICY = "transaction.incomplete.policy";
+    /** The prefix of the re-select's keys: the Reselect transform's query options under reselect. */
+    public static final String RESELECT_PREFIX = "reselect.";
+    public static final String RESELECT_CONNECTION_URL = RESELECT_PREFIX + SourceRowFetcher.CONNECTION_URL;
+    public static final String RESELECT_ON_MISSING_ROW = RESELECT_PREFIX + "on.missing.row";
+    public static final String RESELECT_MAX_KEYS_PER_QUERY = RESELECT_PREFIX + "max.keys.per.query";
+    /** The fetcher's row cache serves one event at a time; the sink selects a write's keys at once instead. */
+    private static final Set<String> RESELECT_UNUSED_KEYS = Set.of(SourceRowFetcher.CACHE_MAX_ENTRIES,
+            SourceRowFetcher.CACHE_TTL_MS);
     /** Connect's own key, read here to decide between the DLQ and failing the task. */
     public static final String ERRORS_TOLERANCE = "errors.tolerance";
 
@@ -77,6 +90,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     private static final String RELIABILITY_GROUP = "Reliability";
     private static final String TRANSACTIONS_GROUP = "Source transactions";
     private static final String NAMES_GROUP = "Names and fields";
+    private static final String RESELECT_GROUP = "Re-select";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -264,7 +278,49 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                     TRANSACTIONS_GROUP, 7, ConfigDef.Width.SHORT, "Incomplete transaction policy");
 
     static {
+        defineReselect(CONFIG_DEF);
         DebeziumOnlyKeys.defineAll(CONFIG_DEF);
+    }
+
+    /**
+     * The re-select's keys: the Reselect transform's connection and query options (its SourceRowFetcher's
+     * definitions, under {@value #RESELECT_PREFIX}, the URL optional: re-select is off without it), and how
+     * the sink handles gone rows and large writes.
+     */
+    private static void defineReselect(ConfigDef def) {
+        int order = 0;
+        for (ConfigDef.ConfigKey key : SourceRowFetcher.addConfig(new ConfigDef(), false).configKeys().values()) {
+            if (RESELECT_UNUSED_KEYS.contains(key.name)) {
+                continue;
+            }
+            String name = RESELECT_PREFIX + key.name;
+            ConfigDef.Validator validator = key.validator;
+            String doc = key.documentation;
+            if (key.name.equals(SourceRowFetcher.CONNECTION_URL)) {
+                validator = (n, value) -> {
+                    if (value != null && !value.toString().isBlank()) {
+                        key.validator.ensureValid(n, value);
+                    }
+                };
+                doc = "JDBC URL of the source database that the sink re-selects the rows of id-only events from "
+                        + "(jdbc:postgresql://... or jdbc:mariadb://...), one query per table and write. Empty "
+                        + "(the default): no re-select, id-only events are rejected or ignored ("
+                        + ID_ONLY_IGNORE + ").";
+            }
+            def.define(new ConfigDef.ConfigKey(name, key.type, key.defaultValue, validator, key.importance, doc,
+                    RESELECT_GROUP, ++order, ConfigDef.Width.LONG, name, List.of(), null, false));
+        }
+        def.define(RESELECT_ON_MISSING_ROW, Type.STRING, "delete", enumValidator(ReselectMissingRow.values()),
+                        Importance.MEDIUM,
+                        "What to do with an id-only event whose row is gone from the source: delete (the default; "
+                                + "the event becomes a delete of its key, applied when delete.enabled=true), fail "
+                                + "(the task fails naming the record) or skip (nothing is written for it).",
+                        RESELECT_GROUP, ++order, ConfigDef.Width.SHORT, "Re-select: missing row")
+                .define(RESELECT_MAX_KEYS_PER_QUERY, Type.INT, 1000, ConfigDef.Range.between(1, 30_000),
+                        Importance.LOW,
+                        "The most keys one re-select query selects; a write with more keys of one table runs "
+                                + "one query per chunk of this many.",
+                        RESELECT_GROUP, ++order, ConfigDef.Width.SHORT, "Re-select: keys per query");
     }
 
     /** Debezium's old names of our keys: alias to key. */
@@ -446,6 +502,25 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public MissingRowMode missingRowMode() {
         return enumValue(MissingRowMode.class, MISSING_ROW_MODE);
+    }
+
+    /** True when id-only events are re-selected (reselect.connection.url is set). */
+    public boolean reselectEnabled() {
+        String url = getString(RESELECT_CONNECTION_URL);
+        return url != null && !url.isBlank();
+    }
+
+    /** The re-select's SourceRowFetcher configs: the reselect.* keys without their prefix. */
+    public Map<String, Object> reselectFetcherConfigs() {
+        return originalsWithPrefix(RESELECT_PREFIX);
+    }
+
+    public ReselectMissingRow reselectOnMissingRow() {
+        return enumValue(ReselectMissingRow.class, RESELECT_ON_MISSING_ROW);
+    }
+
+    public int reselectMaxKeysPerQuery() {
+        return getInt(RESELECT_MAX_KEYS_PER_QUERY);
     }
 
     public boolean ignoreIdOnlyEvents() {

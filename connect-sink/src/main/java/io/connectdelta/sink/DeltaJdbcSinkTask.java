@@ -18,6 +18,7 @@ import io.connectdelta.sink.progress.FencedException;
 import io.connectdelta.sink.progress.PartitionProgress;
 import io.connectdelta.sink.progress.Partitions;
 import io.connectdelta.sink.progress.SinkProgress;
+import io.connectdelta.sink.reselect.BatchReselect;
 import io.connectdelta.sink.transaction.ApplyUnit;
 import io.connectdelta.sink.transaction.TargetTransactions;
 import io.connectdelta.sink.transaction.TransactionBuffer;
@@ -78,6 +79,8 @@ public class DeltaJdbcSinkTask extends SinkTask {
     private ChangeEventReader reader;
     private TableNaming naming;
     private JdbcWriter writer;
+    /** Re-selects id-only events from the source; null when reselect.connection.url is not set. */
+    private BatchReselect reselect;
     private SinkTaskMetrics metrics;
     private SinkProgress progress;
     /** Plain mode: the records to write next, in order. */
@@ -127,6 +130,7 @@ public class DeltaJdbcSinkTask extends SinkTask {
         Dialect dialect = SinkDialects.forUrl(config.connectionUrl(), config.timeZone());
         progress = new SinkProgress(config.exactlyOnce(), config.sourcePositionTracking(), metrics);
         writer = new JdbcWriter(config, dialect, metrics, progress.owner());
+        reselect = config.reselectEnabled() ? new BatchReselect(config, metrics) : null;
         String threadName = "connectdelta-writer-" + config.connectorName() + "-" + taskId;
         writerThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, threadName);
@@ -498,6 +502,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
      * under savepoints, to find the bad ones and report them (DLQ) or fail naming them.
      */
     private void apply(List<ChangeEvent> events, Map<TopicPartition, PartitionProgress> next) {
+        if (reselect != null) {
+            events = reselect.apply(events, (event, error) -> badRecord((SinkRecord) event.record(), error));
+        }
         PlanBuilder builder = new PlanBuilder(config, naming, writer::inSourceOrder);
         List<ChangeEvent> planned = new ArrayList<>();
         for (ChangeEvent event : events) {
@@ -574,6 +581,9 @@ public class DeltaJdbcSinkTask extends SinkTask {
         }
         if (writer != null) {
             writer.close();
+        }
+        if (reselect != null) {
+            reselect.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -52,8 +52,9 @@ public final class BenchmarkMain {
     private final Path out = Paths.get(System.getProperty("bench.out", "docs")).toAbsolutePath();
     /** Sinks to run in the throughput section (a to e, g, and x); all by default. */
     private final List<String> sinkIds = List.of(System.getProperty("bench.sinks", "a,b,c,d,e,g,x").split(","));
-    /** Sections to run (size, throughput, wal, freshness, scaling, jmh); all by default. */
-    private final List<String> only = List.of(System.getProperty("bench.only", "size,throughput,wal,freshness,scaling,jmh").split(","));
+    /** Sections to run (size, throughput, wal, freshness, scaling, reselect, jmh); all by default. */
+    private final List<String> only = List.of(System.getProperty("bench.only",
+            "size,throughput,wal,freshness,scaling,reselect,jmh").split(","));
 
     private EmbeddedPostgres postgres;
     private EmbeddedConnectCluster connect;
@@ -101,6 +102,15 @@ public final class BenchmarkMain {
             log("Scaling out: plain mode, tasks.max 1 and 2 on %d partitions, %d runs each", ScalingBenchmark.PARTITIONS, runs);
             BenchmarkEvents workload = BenchmarkEvents.mixed(42, events, ScalingBenchmark.TOPIC, TX_TOPIC);
             report.scaling(new ScalingBenchmark(connect, target, this::sinkConfig).run(workload, runs, true));
+            report.write(out);
+        }
+        if (only.contains("reselect")) {
+            int reselectEvents = Integer.getInteger("bench.reselect.events", 50_000);
+            int latencyEvents = Integer.getInteger("bench.reselect.latency.events", 5_000);
+            long latency = Long.getLong("bench.reselect.latency.ms", 1);
+            log("Re-select: %,d id-only events through the sink's re-select and through the Reselect transform; "
+                    + "%,d with %d ms per round trip", reselectEvents, latencyEvents, latency);
+            report.reselect(new ReselectBenchmark(postgres).run(reselectEvents, latencyEvents, latency));
             report.write(out);
         }
         if (jmh && only.contains("jmh")) {

@@ -119,4 +119,26 @@ class BenchmarkSmokeTest {
         assertTrue(markdown.contains("| 1 | ") && markdown.contains("| 2 | "), markdown);
         assertTrue(markdown.contains("What that says about more cores"), markdown);
     }
+
+    @Test
+    void reselectSectionCountsTheSourceQueriesOfTheSinkAndOfTheTransform() {
+        ReselectBenchmark.Section section = new ReselectBenchmark(postgres).run(1200, 100, 1);
+        assertEquals(6, section.results().size());
+        for (ReselectBenchmark.Result result : section.results()) {
+            assertEquals(0, result.rowsDiffering(), result.toString());
+            assertTrue(result.eventsPerSecond() > 0, result.toString());
+        }
+        // The sink: one query per write, at most one write per put (3 puts of at most 500 events; a put queued
+        // behind a write joins the next one) and at least one per batch.size (1000).
+        long sinkQueries = section.find(ReselectBenchmark.SINK, 0).queries();
+        assertTrue(sinkQueries >= 2 && sinkQueries <= 3, "sink queries: " + sinkQueries);
+        // The transform: one per event, cache or not (every key is new).
+        assertEquals(1200, section.find(ReselectBenchmark.TRANSFORM_CACHE, 0).queries());
+        assertEquals(1200, section.find(ReselectBenchmark.TRANSFORM_NO_CACHE, 0).queries());
+        assertEquals(1, section.find(ReselectBenchmark.SINK, 1).queries());
+        assertEquals(100, section.find(ReselectBenchmark.TRANSFORM_NO_CACHE, 1).queries());
+        String markdown = ReselectBenchmark.markdown(section);
+        assertTrue(markdown.startsWith("## 7. Re-select"), markdown);
+        assertTrue(markdown.contains("Latency 1 ms: sink / transform"), markdown);
+    }
 }

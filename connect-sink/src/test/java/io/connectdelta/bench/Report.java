@@ -37,6 +37,7 @@ final class Report {
     private Map<String, Double> transforms = Map.of();
     private FreshnessBenchmark.Section freshness;
     private ScalingBenchmark.Section scaling;
+    private ReselectBenchmark.Section reselect;
     private String workload = "";
 
     void machine(TargetTable target) {
@@ -106,6 +107,10 @@ final class Report {
         return medians.getOrDefault(sinkId, Double.NaN);
     }
 
+    void reselect(ReselectBenchmark.Section section) {
+        this.reselect = section;
+    }
+
     void transforms(Map<String, Double> opsPerSecond) {
         this.transforms = opsPerSecond;
     }
@@ -147,6 +152,9 @@ final class Report {
         }
         if (scaling != null) {
             measured.add("6");
+        }
+        if (reselect != null) {
+            measured.add("7");
         }
         return measured;
     }
@@ -266,6 +274,9 @@ final class Report {
         }
         if (scaling != null) {
             md.append('\n').append(ScalingReport.markdown(scaling));
+        }
+        if (reselect != null) {
+            md.append('\n').append(ReselectBenchmark.markdown(reselect));
         }
         return md.toString();
     }

@@ -52,6 +52,21 @@ public final class ChangeEvent {
         this.tsMs = tsMs;
     }
 
+    /**
+     * This event as a full one carrying {@code row} as its new row (a row re-selected from the source for an
+     * id-only event); record, key, op, source and transaction stay.
+     */
+    public ChangeEvent asFull(Row row) {
+        return new ChangeEvent(record, Shape.FULL, op, key, null, row, null, null, placeholder, source, position,
+                transaction, tsMs);
+    }
+
+    /** This event as a full delete of its key (its row is gone from the source); record, source and transaction stay. */
+    public ChangeEvent asDelete() {
+        return new ChangeEvent(record, Shape.FULL, Op.DELETE, key, null, null, null, null, placeholder, source,
+                position, transaction, tsMs);
+    }
+
     /** The record this event was read from. */
     public ConnectRecord<?> record() {
         return record;

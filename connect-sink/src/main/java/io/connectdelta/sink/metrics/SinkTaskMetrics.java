@@ -31,6 +31,9 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder missingRowsSkipped = new LongAdder();
     private final LongAdder missingRowsInserted = new LongAdder();
     private final LongAdder staleWritesSkipped = new LongAdder();
+    private final LongAdder reselectQueries = new LongAdder();
+    private final LongAdder rowsReselected = new LongAdder();
+    private final LongAdder reselectedRowsGone = new LongAdder();
     private final AtomicLong lastFlushNanos = new AtomicLong();
     private final LongAdder flushNanos = new LongAdder();
     private final LongAdder flushes = new LongAdder();
@@ -146,6 +149,31 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
 
     public void recordStaleWriteSkipped() {
         staleWritesSkipped.increment();
+    }
+
+    /** One query the sink's re-select ran against the source. */
+    public void recordReselectQuery() {
+        reselectQueries.increment();
+    }
+
+    public void recordRowsReselected(int found, int gone) {
+        rowsReselected.add(found);
+        reselectedRowsGone.add(gone);
+    }
+
+    @Override
+    public long getReselectQueries() {
+        return reselectQueries.sum();
+    }
+
+    @Override
+    public long getRowsReselected() {
+        return rowsReselected.sum();
+    }
+
+    @Override
+    public long getReselectedRowsGone() {
+        return reselectedRowsGone.sum();
     }
 
     private long shape(String prefix) {

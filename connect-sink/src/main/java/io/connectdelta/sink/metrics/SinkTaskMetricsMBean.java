@@ -39,6 +39,15 @@ public interface SinkTaskMetricsMBean {
 
     long getRetries();
 
+    /** Queries the re-select (reselect.connection.url) ran against the source: one per table and chunk of a write. */
+    long getReselectQueries();
+
+    /** Id-only events turned into full ones by a re-selected row. */
+    long getRowsReselected();
+
+    /** Id-only events whose row was gone from the source (handled per reselect.on.missing.row). */
+    long getReselectedRowsGone();
+
     long getMissingRowsSkipped();
 
     long getMissingRowsInserted();

@@ -94,8 +94,8 @@ public final class PlanBuilder {
                 return Outcome.IGNORED_ID_ONLY;
             }
             throw new DataException("An id-only event carries no row data and cannot be written: "
-                    + event.location() + ". Put the Reselect transform before the sink to turn id-only events into "
-                    + "full events, or set " + DeltaJdbcSinkConfig.ID_ONLY_IGNORE + "=true to skip them.");
+                    + event.location() + ". Set " + DeltaJdbcSinkConfig.RESELECT_CONNECTION_URL + " to re-select their rows in the "
+                    + "sink, put the Reselect transform before the sink, or set " + DeltaJdbcSinkConfig.ID_ONLY_IGNORE + "=true to skip them.");
         }
         String table = naming.tableFor(event);
         Op op = event.op();

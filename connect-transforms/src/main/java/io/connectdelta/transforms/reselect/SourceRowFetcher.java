@@ -272,6 +272,174 @@ public final class SourceRowFetcher implements MissingStateResolver {
         return result;
     }
 
+    /**
+     * The current rows of many events in one query: every event must name the same table (or, with a
+     * {@code query} template, any), and, without a template, carry the same key fields. Without a template the
+     * keys are selected with {@code WHERE key IN (?, ...)} (a row value {@code (k1, k2) IN ((?, ?), ...)} for
+     * composite keys); with one, the template runs once per event inside one {@code UNION ALL}. Returns one
+     * result per event, in the events' order; the row cache is neither read nor filled (the caller batches).
+     * The rows are read with the schema derived from the result (as for an id-only event), or schemaless.
+     *
+     * @throws DataException naming the first record when the events cannot be selected together or the select
+     *                       fails; a RetriableException when the database cannot be reached
+     */
+    public synchronized List<Result> selectAll(List<ChangeEvent> events) {
+        if (events.isEmpty()) {
+            return List.of();
+        }
+        ChangeEvent first = events.get(0);
+        if (query != null) {
+            List<Statement> parts = new ArrayList<>(events.size());
+            for (ChangeEvent event : events) {
+                parts.add(statementFor(event, null, null));
+            }
+            Statement union = unionOf(parts);
+            return execute(union, events.size() + " rows starting with " + first.location(),
+                    () -> selectByOrdinal(events, union));
+        }
+        List<String> table = table(first);
+        Row firstKey = first.key();
+        if (firstKey == null || firstKey.isEmpty()) {
+            throw new DataException("Cannot re-select the row: the event has no key (a Struct or a Map record key, "
+                    + "or the key of an id-only event) in " + first.location());
+        }
+        List<String> keyFields = List.copyOf(firstKey.values().keySet());
+        List<Object> values = new ArrayList<>(events.size() * keyFields.size());
+        List<Schema> schemas = new ArrayList<>(values.size());
+        for (ChangeEvent event : events) {
+            if (!table(event).equals(table) || event.key() == null
+                    || !event.key().values().keySet().equals(firstKey.values().keySet())) {
+                throw new DataException("Cannot re-select " + event.location() + " with " + first.location()
+                        + ": their tables or key fields differ");
+            }
+            for (String field : keyFields) {
+                values.add(nonNull(event.key().get(field), field, event));
+                schemas.add(event.key().fieldSchema(field));
+            }
+        }
+        String columns = keyFields.stream().map(this::quote).collect(java.util.stream.Collectors.joining(", "));
+        String tuple = keyFields.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(
+                keyFields.size(), "?")) + ")";
+        String sql = "SELECT * FROM " + quoteTable(table, first) + " WHERE "
+                + (keyFields.size() == 1 ? columns : "(" + columns + ")") + " IN ("
+                + String.join(", ", java.util.Collections.nCopies(events.size(), tuple)) + ")";
+        Statement statement = new Statement(sql, values, schemas, String.join(".", table));
+        return execute(statement, events.size() + " rows starting with " + first.location(),
+                () -> selectByKey(events, keyFields, statement));
+    }
+
+    /** The template once per event, each tagged with its event's ordinal as the first column. */
+    private static Statement unionOf(List<Statement> parts) {
+        StringBuilder sql = new StringBuilder();
+        List<Object> values = new ArrayList<>();
+        List<Schema> schemas = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            Statement part = parts.get(i);
+            if (i > 0) {
+                sql.append(" UNION ALL ");
+            }
+            String body = part.sql.strip();
+            if (body.endsWith(";")) {
+                body = body.substring(0, body.length() - 1);
+            }
+            sql.append("SELECT ").append(i).append(" AS connectdelta_ordinal, reselected.* FROM (").append(body)
+                    .append(") reselected");
+            values.addAll(part.values);
+            schemas.addAll(part.schemas);
+        }
+        return new Statement(sql.toString(), values, schemas, "query");
+    }
+
+    private PreparedStatement bound(Statement statement) throws SQLException {
+        PreparedStatement prepared = prepared(statement.sql);
+        for (int i = 0; i < statement.values.size(); i++) {
+            JdbcValues.bind(prepared, i + 1, statement.values.get(i), statement.schemas.get(i), dialect);
+        }
+        return prepared;
+    }
+
+    private List<Result> selectByOrdinal(List<ChangeEvent> events, Statement statement) throws SQLException {
+        Row[] rows = new Row[events.size()];
+        Schema schema;
+        try (ResultSet rs = bound(statement).executeQuery()) {
+            ChangeEvent first = events.get(0);
+            schema = first.hasSchema() ? derivedSchema(first, rs.getMetaData(), 2) : null;
+            while (rs.next()) {
+                int ordinal = rs.getInt(1);
+                ChangeEvent event = events.get(ordinal);
+                if (rows[ordinal] != null) {
+                    throw new DataException("Re-selecting the row of " + event.location() + " with the query "
+                            + "returned more than one row: the query must return at most one row (aggregate child "
+                            + "rows, e.g. with json_agg)");
+                }
+                rows[ordinal] = readRow(event, rs, schema, 2);
+            }
+        }
+        return results(rows, schema);
+    }
+
+    private List<Result> selectByKey(List<ChangeEvent> events, List<String> keyFields, Statement statement)
+            throws SQLException {
+        Map<List<Object>, Integer> ordinals = new java.util.HashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            ordinals.putIfAbsent(comparableKey(events.get(i).key(), keyFields), i);
+        }
+        Row[] rows = new Row[events.size()];
+        Schema schema;
+        try (ResultSet rs = bound(statement).executeQuery()) {
+            ChangeEvent first = events.get(0);
+            schema = first.hasSchema() ? derivedSchema(first, rs.getMetaData()) : null;
+            while (rs.next()) {
+                Row row = readRow(first, rs, schema, 1);
+                Integer ordinal = ordinals.get(comparableKey(row, keyFields));
+                if (ordinal == null) {
+                    throw new DataException("Re-selecting " + events.size() + " rows from " + statement.description
+                            + " returned a row whose key matches none of them: " + row);
+                }
+                if (rows[ordinal] != null) {
+                    throw new DataException("Re-selecting the row of " + events.get(ordinal).location() + " from "
+                            + statement.description + " returned more than one row: the record key does not "
+                            + "identify one row");
+                }
+                rows[ordinal] = row;
+            }
+        }
+        // Events of the same key share their row.
+        for (int i = 0; i < events.size(); i++) {
+            if (rows[i] == null) {
+                Integer ordinal = ordinals.get(comparableKey(events.get(i).key(), keyFields));
+                rows[i] = rows[ordinal];
+            }
+        }
+        return results(rows, schema);
+    }
+
+    private static List<Result> results(Row[] rows, Schema schema) {
+        List<Result> results = new ArrayList<>(rows.length);
+        for (Row row : rows) {
+            results.add(new Result(Optional.ofNullable(row), schema));
+        }
+        return results;
+    }
+
+    /** A key's values as they compare across the key's and the column's Java types (Integer 1 and Long 1). */
+    private static List<Object> comparableKey(Row row, List<String> fields) {
+        List<Object> key = new ArrayList<>(fields.size());
+        for (String field : fields) {
+            Object value = row.get(field);
+            if (value instanceof byte[] bytes) {
+                key.add(ByteBuffer.wrap(bytes));
+            } else if (value instanceof ByteBuffer || value instanceof String || value == null) {
+                key.add(value);
+            } else if (value instanceof Number number) {
+                key.add(new java.math.BigDecimal(number.toString()).stripTrailingZeros());
+            } else {
+                key.add(value.toString());
+            }
+        }
+        return key;
+    }
+
     /** One select to run: SQL text, the values to bind and their schemas. */
     private record Statement(String sql, List<Object> values, List<Schema> schemas, String description) {
     }
@@ -403,27 +571,39 @@ public final class SourceRowFetcher implements MissingStateResolver {
     // ---- running selects -------------------------------------------------------------------------------
 
     private Result execute(ChangeEvent event, Statement statement, Schema rowSchema) {
+        return execute(statement, "the row of " + event.location(), () -> select(event, statement, rowSchema));
+    }
+
+    /** One select that may be retried. */
+    private interface Select<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs a select; a broken connection is reopened and the select retried once, as is a statement that failed
+     * (one prepared before a schema change can fail once).
+     */
+    private <T> T execute(Statement statement, String what, Select<T> select) {
         SQLException failure = null;
         for (int attempt = 1; attempt <= 2; attempt++) {
             try {
-                return select(event, statement, rowSchema);
+                return select.run();
             } catch (SQLException e) {
                 failure = e;
                 if (JdbcDialect.isConnectionLost(e)) {
                     LOG.warn("Lost the connection to {} ({}): reconnecting", redactedUrl(), e.getMessage());
                     closeConnection();
                 } else {
-                    // A statement prepared before a schema change can fail once: prepare it afresh and retry.
                     closeQuietly(statements.remove(statement.sql));
                 }
             }
         }
         if (JdbcDialect.isConnectionLost(failure)) {
-            throw new RetriableException("Cannot re-select the row of " + event.location() + " from " + redactedUrl()
-                    + ": " + failure.getMessage(), failure);
+            throw new RetriableException("Cannot re-select " + what + " from " + redactedUrl() + ": "
+                    + failure.getMessage(), failure);
         }
-        throw new DataException("Cannot re-select the row of " + event.location() + " from " + statement.description
-                + ": " + failure.getMessage(), failure);
+        throw new DataException("Cannot re-select " + what + " from " + statement.description + ": "
+                + failure.getMessage(), failure);
     }
 
     private Result select(ChangeEvent event, Statement statement, Schema rowSchema) throws SQLException {
@@ -449,12 +629,17 @@ public final class SourceRowFetcher implements MissingStateResolver {
     }
 
     private Row readRow(ChangeEvent event, ResultSet rs, Schema rowSchema, Schema schema) throws SQLException {
+        return readRow(event, rs, schema, 1);
+    }
+
+    /** Reads the current result row from column {@code first} on (a batch puts its key ordinal before). */
+    private Row readRow(ChangeEvent event, ResultSet rs, Schema schema, int first) throws SQLException {
         ResultSetMetaData metadata = rs.getMetaData();
         int count = metadata.getColumnCount();
         // Schemaless events: read by the derived schema, then hand out plain (JSON-friendly) values.
-        Schema readAs = schema != null ? schema : derivedSchema(event, metadata);
+        Schema readAs = schema != null ? schema : derivedSchema(event, metadata, first);
         Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 1; i <= count; i++) {
+        for (int i = first; i <= count; i++) {
             String label = metadata.getColumnLabel(i);
             Field field = readAs.field(label);
             if (field == null) {
@@ -468,11 +653,15 @@ public final class SourceRowFetcher implements MissingStateResolver {
     }
 
     private Schema derivedSchema(ChangeEvent event, ResultSetMetaData metadata) throws SQLException {
+        return derivedSchema(event, metadata, 1);
+    }
+
+    private Schema derivedSchema(ChangeEvent event, ResultSetMetaData metadata, int first) throws SQLException {
         String name = derivedSchemaName(event);
         List<Object> signature = new ArrayList<>();
         signature.add(name);
         int count = metadata.getColumnCount();
-        for (int i = 1; i <= count; i++) {
+        for (int i = first; i <= count; i++) {
             signature.add(metadata.getColumnLabel(i));
             signature.add(metadata.getColumnTypeName(i));
             signature.add(metadata.getPrecision(i));
@@ -488,7 +677,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
             builder.name(name);
         }
         Set<String> labels = new HashSet<>();
-        for (int i = 1; i <= count; i++) {
+        for (int i = first; i <= count; i++) {
             String label = metadata.getColumnLabel(i);
             if (!labels.add(label)) {
                 throw new DataException("The re-select returns two columns labelled '" + label + "' for "

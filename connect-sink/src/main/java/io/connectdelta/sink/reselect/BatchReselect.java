@@ -1,0 +1,174 @@
+package io.connectdelta.sink.reselect;
+
+import io.connectdelta.event.ChangeEvent;
+import io.connectdelta.event.Op;
+import io.connectdelta.event.Shape;
+import io.connectdelta.sink.DeltaJdbcSinkConfig;
+import io.connectdelta.sink.DeltaJdbcSinkConfig.ReselectMissingRow;
+import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.transforms.reselect.SourceRowFetcher;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The sink's re-select: turns the id-only events of a write into full events by selecting their rows from the
+ * source, one query per table and chunk of {@code reselect.max.keys.per.query} keys (the Reselect transform,
+ * which Connect hands one record at a time, runs one query per event). The rows are the current rows, not the
+ * rows as of the events (see docs/reselect.md). Events keep their order; the caller writes them in one target
+ * transaction.
+ * <p>
+ * A row gone from the source becomes a delete, fails the write or is skipped ({@code reselect.on.missing.row}).
+ * A source that cannot be reached is retried as the target is ({@code max.retries}, {@code retry.backoff.ms}),
+ * then the write fails: nothing of it is applied and no offset moves past it.
+ */
+public final class BatchReselect implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchReselect.class);
+    private static final long MAX_BACKOFF_MS = 60_000L;
+
+    private final SourceRowFetcher fetcher;
+    private final ReselectMissingRow onMissingRow;
+    private final int maxKeysPerQuery;
+    private final int maxRetries;
+    private final long retryBackoffMs;
+    private final SinkTaskMetrics metrics;
+
+    public BatchReselect(DeltaJdbcSinkConfig config, SinkTaskMetrics metrics) {
+        this.fetcher = new SourceRowFetcher(config.reselectFetcherConfigs());
+        this.onMissingRow = config.reselectOnMissingRow();
+        this.maxKeysPerQuery = config.reselectMaxKeysPerQuery();
+        this.maxRetries = config.maxRetries();
+        this.retryBackoffMs = config.retryBackoffMs();
+        this.metrics = metrics;
+    }
+
+    /**
+     * The events with each id-only one replaced by a full event of its current row, a delete when the row is gone
+     * (or left out: skip), in the same order; other events as they are. Events of the same table are selected
+     * together, whatever lies between them.
+     *
+     * @param badEvent takes an event whose row is gone under reselect.on.missing.row=fail (it reports the record
+     *                 to the DLQ or throws); the event is left out
+     * @throws DataException naming a record when the select fails (a bad key, a table that does not exist)
+     * @throws ConnectException when the source stays unreachable after max.retries
+     */
+    public List<ChangeEvent> apply(List<ChangeEvent> events, BiConsumer<ChangeEvent, RuntimeException> badEvent) {
+        // By table (and key fields): one query per group and chunk.
+        Map<Object, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i);
+            if (event.shape() == Shape.ID_ONLY && event.op() != Op.DELETE && event.op() != Op.TRUNCATE) {
+                groups.computeIfAbsent(groupOf(event), g -> new ArrayList<>()).add(i);
+            }
+        }
+        if (groups.isEmpty()) {
+            return idOnlyDeletesAsFull(events);
+        }
+        ChangeEvent[] result = events.toArray(new ChangeEvent[0]);
+        boolean[] skipped = new boolean[result.length];
+        for (List<Integer> group : groups.values()) {
+            for (int from = 0; from < group.size(); from += maxKeysPerQuery) {
+                List<Integer> chunk = group.subList(from, Math.min(group.size(), from + maxKeysPerQuery));
+                List<ChangeEvent> selected = new ArrayList<>(chunk.size());
+                for (int index : chunk) {
+                    selected.add(events.get(index));
+                }
+                List<SourceRowFetcher.Result> rows = selectWithRetries(selected);
+                int found = 0;
+                for (int i = 0; i < chunk.size(); i++) {
+                    int index = chunk.get(i);
+                    ChangeEvent event = selected.get(i);
+                    if (rows.get(i).row().isPresent()) {
+                        found++;
+                        result[index] = event.asFull(rows.get(i).row().get());
+                    } else if (onMissingRow == ReselectMissingRow.FAIL) {
+                        skipped[index] = true;
+                        badEvent.accept(event, new DataException("The row of " + event.location() + " (key "
+                                + event.key() + ") is gone from the source; "
+                                + DeltaJdbcSinkConfig.RESELECT_ON_MISSING_ROW + "=fail"));
+                    } else if (onMissingRow == ReselectMissingRow.SKIP) {
+                        skipped[index] = true;
+                    } else {
+                        result[index] = event.asDelete();
+                    }
+                }
+                metrics.recordRowsReselected(found, chunk.size() - found);
+            }
+        }
+        List<ChangeEvent> applied = new ArrayList<>(result.length);
+        for (int i = 0; i < result.length; i++) {
+            if (!skipped[i]) {
+                applied.add(result[i]);
+            }
+        }
+        return idOnlyDeletesAsFull(applied);
+    }
+
+    /** An id-only delete needs no row: it is a delete of its key. */
+    private static List<ChangeEvent> idOnlyDeletesAsFull(List<ChangeEvent> events) {
+        List<ChangeEvent> full = null;
+        for (int i = 0; i < events.size(); i++) {
+            ChangeEvent event = events.get(i);
+            if (event.shape() == Shape.ID_ONLY && event.op() == Op.DELETE) {
+                if (full == null) {
+                    full = new ArrayList<>(events);
+                }
+                full.set(i, event.asDelete());
+            }
+        }
+        return full == null ? events : full;
+    }
+
+    /** What events must share to be selected together: the table (the topic stands for it) and the key fields. */
+    private Object groupOf(ChangeEvent event) {
+        if (fetcher.usesQuery()) {
+            // The template names its tables; events whose record schemas differ are read apart.
+            return List.of(String.valueOf(event.record().topic()), event.hasSchema());
+        }
+        return new TableGroup(event.record().topic(), event.position().database(), event.position().schema(),
+                event.position().table(), event.key() == null ? List.of() : List.copyOf(event.key().values().keySet()),
+                event.hasSchema());
+    }
+
+    private record TableGroup(String topic, String database, String schema, String table,
+                                       List<String> keyFields, boolean withSchema) {
+    }
+
+    private List<SourceRowFetcher.Result> selectWithRetries(List<ChangeEvent> events) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                metrics.recordReselectQuery();
+                return fetcher.selectAll(events);
+            } catch (RetriableException e) {
+                if (attempt >= maxRetries) {
+                    throw new ConnectException("Cannot re-select the rows of " + events.size() + " id-only event(s) "
+                            + "from " + events.get(0).location() + " on: the source database stays unreachable after "
+                            + maxRetries + " retries: " + e.getMessage(), e);
+                }
+                long backoff = Math.min(MAX_BACKOFF_MS, retryBackoffMs << Math.min(attempt, 20));
+                LOG.warn("Cannot reach the source to re-select rows, retry {} of {} in {} ms: {}", attempt + 1,
+                        maxRetries, backoff, e.getMessage());
+                metrics.recordRetry();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("Interrupted while waiting to retry the re-select", interrupted);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+}

@@ -1,0 +1,146 @@
+package io.connectdelta.sink.e2e;
+
+import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.support.QueryCountingProxy;
+import io.connectdelta.sink.support.TaskHarness;
+import io.connectdelta.testing.ConnectCluster;
+import io.connectdelta.testing.DebeziumPostgres;
+import io.connectdelta.testing.TestDatabase;
+import io.connectdelta.testing.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The real Debezium PostgreSQL source emits id-only events (ToIdOnly) into a real Connect worker; our sink,
+ * configured through the REST API, re-selects the rows from the source (through a proxy that counts the queries
+ * on the wire) into PostgreSQL and MariaDB targets, which must end equal to the source row by row.
+ */
+class SinkReselectEndToEndTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String SOURCE_CONNECTOR = "reselect-e2e-source";
+    private static ConnectCluster connect;
+    private static TestDatabase source;
+
+    @BeforeAll
+    static void start() {
+        source = TestDatabases.postgres().createDatabase("reselect_e2e");
+        source.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(100), qty INT)",
+                "CREATE TABLE pairs (a INT, b VARCHAR(20), name VARCHAR(100), PRIMARY KEY (a, b))");
+        connect = ConnectCluster.start(1, Map.of());
+        Map<String, String> config = DebeziumPostgres.connectorConfig(source, SOURCE_CONNECTOR, "idonly",
+                "public.items,public.pairs");
+        config.put("transforms", "idonly");
+        config.put("transforms.idonly.type", "io.connectdelta.transforms.ToIdOnly");
+        connect.putConnector(SOURCE_CONNECTOR, config);
+        connect.awaitRunning(SOURCE_CONNECTOR, 1, TIMEOUT);
+        DebeziumPostgres.awaitStreaming(source, SOURCE_CONNECTOR, TIMEOUT);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (connect != null) {
+            connect.deleteConnector(SOURCE_CONNECTOR);
+            connect.close();
+        }
+        if (source != null) {
+            DebeziumPostgres.dropSlotAndPublication(source, SOURCE_CONNECTOR);
+        }
+    }
+
+    private static Map<String, String> sink(TestDatabase target, QueryCountingProxy proxy) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.connectdelta.sink.DeltaJdbcSinkConnector");
+        config.put("tasks.max", "1");
+        config.put("topics", "idonly.public.items,idonly.public.pairs");
+        config.put("connection.url", target.jdbcUrl());
+        config.put("connection.username", target.user());
+        config.put("connection.password", target.password());
+        config.put("delete.enabled", "true");
+        config.put("schema.evolution", "basic");
+        config.put("collection.name.format", "${source.table}");
+        config.put("reselect.connection.url", proxy.jdbcUrl());
+        config.put("reselect.connection.username", source.user());
+        config.put("reselect.connection.password", source.password());
+        return config;
+    }
+
+    private static List<String> rows(TestDatabase db, String table, String orderBy) {
+        return TaskHarness.query(db, "SELECT * FROM " + table + " ORDER BY " + orderBy).stream()
+                .map(row -> row.values().stream().map(String::valueOf).collect(Collectors.joining("|"))).toList();
+    }
+
+    private static boolean tableEquals(TestDatabase target, String table, String orderBy) {
+        try {
+            return rows(source, table, orderBy).equals(rows(target, table, orderBy));
+        } catch (IllegalStateException notYetCreated) {
+            return false;
+        }
+    }
+
+    private static long reselectQueries(String connector) throws Exception {
+        return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                SinkTaskMetrics.objectName(connector, 0), "ReselectQueries");
+    }
+
+    @Test
+    void idOnlyEventsFromDebeziumAreReselectedInBatchesIntoPostgresAndMariaDb() throws Exception {
+        TestDatabase postgresTarget = TestDatabases.postgres().createDatabase("reselect_e2e_dst");
+        TestDatabase mariadbTarget = TestDatabases.mariadb().createDatabase("reselect_e2e_dst");
+        try (QueryCountingProxy toPostgres = new QueryCountingProxy(source, "FROM \"public\".");
+             QueryCountingProxy toMariaDb = new QueryCountingProxy(source, "FROM \"public\".")) {
+            connect.putConnector("reselect-e2e-pg", sink(postgresTarget, toPostgres));
+            connect.putConnector("reselect-e2e-maria", sink(mariadbTarget, toMariaDb));
+            connect.awaitRunning("reselect-e2e-pg", 1, TIMEOUT);
+            connect.awaitRunning("reselect-e2e-maria", 1, TIMEOUT);
+
+            // 500 inserts in one transaction, composite keys, updates, then deletes.
+            source.execute("INSERT INTO items SELECT i, 'item ' || i, i FROM generate_series(1, 500) i",
+                    "INSERT INTO pairs SELECT i, b, 'pair ' || i || b FROM generate_series(1, 50) i, "
+                            + "(VALUES ('x'), ('y')) v(b)",
+                    "UPDATE items SET qty = qty * 2 WHERE id % 3 = 0",
+                    "UPDATE pairs SET name = 'changed' WHERE b = 'y'",
+                    "DELETE FROM items WHERE id % 10 = 0",
+                    "DELETE FROM pairs WHERE a = 7");
+            int events = 500 + 100 + 166 + 50 + 50 + 2;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!(tableEquals(postgresTarget, "items", "id") && tableEquals(postgresTarget, "pairs", "a, b")
+                    && tableEquals(mariadbTarget, "items", "id") && tableEquals(mariadbTarget, "pairs", "a, b"))) {
+                for (String name : List.of("reselect-e2e-pg", "reselect-e2e-maria")) {
+                    String failed = connect.failedTaskTrace(name);
+                    if (failed != null) {
+                        fail("A task of " + name + " failed: " + failed);
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("The targets did not become equal to the source");
+                }
+                ConnectCluster.sleep(500);
+            }
+            assertEquals(450, rows(postgresTarget, "items", "id").size());
+            assertEquals(98, rows(mariadbTarget, "pairs", "a, b").size());
+            for (QueryCountingProxy proxy : List.of(toPostgres, toMariaDb)) {
+                assertTrue(proxy.queries() > 0 && proxy.queries() * 10 <= events,
+                        proxy.queries() + " source queries for " + events + " events");
+            }
+            assertEquals(toPostgres.queries(), reselectQueries("reselect-e2e-pg"));
+            assertEquals(toMariaDb.queries(), reselectQueries("reselect-e2e-maria"));
+            System.out.printf("[reselect e2e] %d events: %d source queries (PostgreSQL target), %d (MariaDB target)%n",
+                    events, toPostgres.queries(), toMariaDb.queries());
+        } finally {
+            connect.deleteConnector("reselect-e2e-pg");
+            connect.deleteConnector("reselect-e2e-maria");
+        }
+    }
+}
