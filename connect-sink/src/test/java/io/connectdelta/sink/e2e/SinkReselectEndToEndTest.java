@@ -37,10 +37,12 @@ class SinkReselectEndToEndTest {
     static void start() {
         source = TestDatabases.postgres().createDatabase("reselect_e2e");
         source.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(100), qty INT)",
-                "CREATE TABLE pairs (a INT, b VARCHAR(20), name VARCHAR(100), PRIMARY KEY (a, b))");
+                "CREATE TABLE pairs (a INT, b VARCHAR(20), name VARCHAR(100), PRIMARY KEY (a, b))",
+                "CREATE TABLE gone (id INT PRIMARY KEY, name VARCHAR(100))");
         connect = ConnectCluster.start(1, Map.of());
         Map<String, String> config = DebeziumPostgres.connectorConfig(source, SOURCE_CONNECTOR, "idonly",
-                "public.items,public.pairs");
+                "public.items,public.pairs,public.gone");
+        config.put("provide.transaction.metadata", "true");
         config.put("transforms", "idonly");
         config.put("transforms.idonly.type", "io.connectdelta.transforms.ToIdOnly");
         connect.putConnector(SOURCE_CONNECTOR, config);
@@ -90,8 +92,30 @@ class SinkReselectEndToEndTest {
     }
 
     private static long reselectQueries(String connector) throws Exception {
+        return metric(connector, "ReselectQueries");
+    }
+
+    private static long metric(String connector, String name) throws Exception {
         return (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(
-                SinkTaskMetrics.objectName(connector, 0), "ReselectQueries");
+                SinkTaskMetrics.objectName(connector, 0), name);
+    }
+
+    /** Waits until every table equals the source's, failing at once when a task of a connector failed. */
+    private static void awaitEqual(Map<TestDatabase, List<String>> tablesOf, List<String> connectors) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!tablesOf.entrySet().stream().allMatch(target -> target.getValue().stream()
+                .allMatch(table -> tableEquals(target.getKey(), table.split(":")[0], table.split(":")[1])))) {
+            for (String name : connectors) {
+                String failed = connect.failedTaskTrace(name);
+                if (failed != null) {
+                    fail("A task of " + name + " failed: " + failed);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                fail("The targets did not become equal to the source");
+            }
+            ConnectCluster.sleep(500);
+        }
     }
 
     @Test
@@ -114,20 +138,8 @@ class SinkReselectEndToEndTest {
                     "DELETE FROM items WHERE id % 10 = 0",
                     "DELETE FROM pairs WHERE a = 7");
             int events = 500 + 100 + 166 + 50 + 50 + 2;
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!(tableEquals(postgresTarget, "items", "id") && tableEquals(postgresTarget, "pairs", "a, b")
-                    && tableEquals(mariadbTarget, "items", "id") && tableEquals(mariadbTarget, "pairs", "a, b"))) {
-                for (String name : List.of("reselect-e2e-pg", "reselect-e2e-maria")) {
-                    String failed = connect.failedTaskTrace(name);
-                    if (failed != null) {
-                        fail("A task of " + name + " failed: " + failed);
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("The targets did not become equal to the source");
-                }
-                ConnectCluster.sleep(500);
-            }
+            awaitEqual(Map.of(postgresTarget, List.of("items:id", "pairs:a, b"), mariadbTarget, List.of("items:id", "pairs:a, b")),
+                    List.of("reselect-e2e-pg", "reselect-e2e-maria"));
             assertEquals(450, rows(postgresTarget, "items", "id").size());
             assertEquals(98, rows(mariadbTarget, "pairs", "a, b").size());
             for (QueryCountingProxy proxy : List.of(toPostgres, toMariaDb)) {
@@ -141,6 +153,55 @@ class SinkReselectEndToEndTest {
         } finally {
             connect.deleteConnector("reselect-e2e-pg");
             connect.deleteConnector("reselect-e2e-maria");
+        }
+    }
+
+    @Test
+    void inTransactionModeWholeTransactionsAreReselectedAndRowsGoneFromTheSourceBecomeDeletes() throws Exception {
+        TestDatabase postgresTarget = TestDatabases.postgres().createDatabase("reselect_e2e_txn");
+        TestDatabase mariadbTarget = TestDatabases.mariadb().createDatabase("reselect_e2e_txn");
+        // Before the sinks exist: every fourth row is deleted after its insert and update, so the id-only insert and
+        // update events of those rows reach the sinks when their rows are gone from the source.
+        source.execute("INSERT INTO gone SELECT i, 'row ' || i FROM generate_series(1, 200) i",
+                "UPDATE gone SET name = 'updated ' || id WHERE id % 2 = 0",
+                "DELETE FROM gone WHERE id % 4 = 0");
+        try (QueryCountingProxy toPostgres = new QueryCountingProxy(source, "FROM \"public\".");
+             QueryCountingProxy toMariaDb = new QueryCountingProxy(source, "FROM \"public\".")) {
+            for (Map.Entry<String, TestDatabase> sink : Map.of("reselect-e2e-txn-pg", postgresTarget,
+                    "reselect-e2e-txn-maria", mariadbTarget).entrySet()) {
+                Map<String, String> config = sink(sink.getValue(), sink.getKey().endsWith("pg") ? toPostgres : toMariaDb);
+                config.put("topics", "idonly.public.gone,idonly.transaction");
+                config.put("transaction.aware", "true");
+                config.put("transaction.topic", "idonly.transaction");
+                connect.putConnector(sink.getKey(), config);
+            }
+            connect.awaitRunning("reselect-e2e-txn-pg", 1, TIMEOUT);
+            connect.awaitRunning("reselect-e2e-txn-maria", 1, TIMEOUT);
+            // A transaction of 38 updates while the sinks run: applied whole, re-selected together.
+            source.execute("UPDATE gone SET name = 'bulk ' || id WHERE id <= 50");
+            int events = 200 + 100 + 50 + 38;
+
+            awaitEqual(Map.of(postgresTarget, List.of("gone:id"), mariadbTarget, List.of("gone:id")),
+                    List.of("reselect-e2e-txn-pg", "reselect-e2e-txn-maria"));
+            assertEquals(150, rows(postgresTarget, "gone", "id").size());
+            assertEquals(150, rows(mariadbTarget, "gone", "id").size());
+            for (String name : List.of("reselect-e2e-txn-pg", "reselect-e2e-txn-maria")) {
+                // Inserts and updates of the 50 deleted rows (100 events) found no row; each became a delete (a
+                // retried write counts again).
+                long gone = metric(name, "ReselectedRowsGone");
+                assertTrue(gone >= 100, name + ": " + gone + " re-selected rows gone");
+            }
+            for (QueryCountingProxy proxy : List.of(toPostgres, toMariaDb)) {
+                assertTrue(proxy.queries() > 0 && proxy.queries() * 10 <= events,
+                        proxy.queries() + " source queries for " + events + " events");
+            }
+            assertEquals(toPostgres.queries(), reselectQueries("reselect-e2e-txn-pg"));
+            assertEquals(toMariaDb.queries(), reselectQueries("reselect-e2e-txn-maria"));
+            System.out.printf("[reselect e2e, transaction mode] %d events: %d source queries (PostgreSQL target), "
+                    + "%d (MariaDB target)%n", events, toPostgres.queries(), toMariaDb.queries());
+        } finally {
+            connect.deleteConnector("reselect-e2e-txn-pg");
+            connect.deleteConnector("reselect-e2e-txn-maria");
         }
     }
 }
