@@ -553,6 +553,11 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
         return (Long) aliased(RETRY_BACKOFF_MS);
     }
 
+    /** The wait before retry {@code attempt} (from 0): retry.backoff.ms, doubled each time, at most 60 s. */
+    public long retryBackoffMs(int attempt) {
+        return Math.min(60_000L, retryBackoffMs() << Math.min(attempt, 20));
+    }
+
     public boolean exactlyOnce() {
         return getBoolean(EXACTLY_ONCE);
     }

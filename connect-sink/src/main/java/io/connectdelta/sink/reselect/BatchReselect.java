@@ -32,13 +32,12 @@ import java.util.function.BiConsumer;
  */
 public final class BatchReselect implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchReselect.class);
-    private static final long MAX_BACKOFF_MS = 60_000L;
 
     private final SourceRowFetcher fetcher;
     private final ReselectMissingRow onMissingRow;
     private final int maxKeysPerQuery;
     private final int maxRetries;
-    private final long retryBackoffMs;
+    private final DeltaJdbcSinkConfig config;
     private final SinkTaskMetrics metrics;
 
     public BatchReselect(DeltaJdbcSinkConfig config, SinkTaskMetrics metrics) {
@@ -46,7 +45,7 @@ public final class BatchReselect implements AutoCloseable {
         this.onMissingRow = config.reselectOnMissingRow();
         this.maxKeysPerQuery = config.reselectMaxKeysPerQuery();
         this.maxRetries = config.maxRetries();
-        this.retryBackoffMs = config.retryBackoffMs();
+        this.config = config;
         this.metrics = metrics;
     }
 
@@ -153,7 +152,7 @@ public final class BatchReselect implements AutoCloseable {
                             + "from " + events.get(0).location() + " on: the source database stays unreachable after "
                             + maxRetries + " retries: " + e.getMessage(), e);
                 }
-                long backoff = Math.min(MAX_BACKOFF_MS, retryBackoffMs << Math.min(attempt, 20));
+                long backoff = config.retryBackoffMs(attempt);
                 LOG.warn("Cannot reach the source to re-select rows, retry {} of {} in {} ms: {}", attempt + 1,
                         maxRetries, backoff, e.getMessage());
                 metrics.recordRetry();

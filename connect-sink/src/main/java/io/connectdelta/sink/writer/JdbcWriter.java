@@ -38,7 +38,6 @@ import java.util.Properties;
  */
 public final class JdbcWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
-    private static final long MAX_BACKOFF_MS = 60_000L;
     /** Column sets with fewer rows than this in a round share one flagged statement. */
     private static final int RARE_GROUP_SIZE = 4;
 
@@ -502,7 +501,7 @@ public final class JdbcWriter implements AutoCloseable {
             } catch (SQLException e) {
                 rollbackQuietly();
                 if (dialect.isTransient(e) && attempt < config.maxRetries()) {
-                    long backoff = Math.min(MAX_BACKOFF_MS, config.retryBackoffMs() << Math.min(attempt, 20));
+                    long backoff = config.retryBackoffMs(attempt);
                     attempt++;
                     metrics.recordRetry();
                     LOG.warn("Transient failure trying to {} (SQLState {}), retry {} of {} in {} ms: {}", what,

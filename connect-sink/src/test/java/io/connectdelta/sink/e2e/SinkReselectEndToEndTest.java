@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,9 +106,15 @@ class SinkReselectEndToEndTest {
 
     /** Waits until every table equals the source's, failing at once when a task of a connector failed. */
     private static void awaitEqual(Map<TestDatabase, List<String>> tablesOf, List<String> connectors) {
+        awaitUntil(() -> tablesOf.entrySet().stream().allMatch(target -> target.getValue().stream()
+                        .allMatch(table -> tableEquals(target.getKey(), table.split(":")[0], table.split(":")[1]))),
+                connectors, () -> "The targets did not become equal to the source");
+    }
+
+    /** Waits until {@code done}, failing at once when a task of a connector failed, or with {@code timedOut}. */
+    private static void awaitUntil(BooleanSupplier done, List<String> connectors, Supplier<String> timedOut) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!tablesOf.entrySet().stream().allMatch(target -> target.getValue().stream()
-                .allMatch(table -> tableEquals(target.getKey(), table.split(":")[0], table.split(":")[1])))) {
+        while (!done.getAsBoolean()) {
             for (String name : connectors) {
                 String failed = connect.failedTaskTrace(name);
                 if (failed != null) {
@@ -114,7 +122,7 @@ class SinkReselectEndToEndTest {
                 }
             }
             if (System.nanoTime() > deadline) {
-                fail("The targets did not become equal to the source");
+                fail(timedOut.get());
             }
             ConnectCluster.sleep(500);
         }
@@ -239,20 +247,10 @@ class SinkReselectEndToEndTest {
             List<String> expected = TaskHarness.query(source, aggregate + " GROUP BY c.id, c.name ORDER BY c.id").stream()
                     .map(row -> row.values().stream().map(String::valueOf).collect(Collectors.joining("|"))).toList();
             assertEquals(40, expected.size());
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!(rowsOrEmpty(postgresTarget).equals(expected) && rowsOrEmpty(mariadbTarget).equals(expected))) {
-                for (String name : List.of("reselect-e2e-agg-pg", "reselect-e2e-agg-maria")) {
-                    String failed = connect.failedTaskTrace(name);
-                    if (failed != null) {
-                        fail("A task of " + name + " failed: " + failed);
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("The targets did not become equal to the source's aggregate: " + rowsOrEmpty(postgresTarget)
+            awaitUntil(() -> rowsOrEmpty(postgresTarget).equals(expected) && rowsOrEmpty(mariadbTarget).equals(expected),
+                    List.of("reselect-e2e-agg-pg", "reselect-e2e-agg-maria"),
+                    () -> "The targets did not become equal to the source's aggregate: " + rowsOrEmpty(postgresTarget)
                             + " / " + rowsOrEmpty(mariadbTarget));
-                }
-                ConnectCluster.sleep(500);
-            }
             for (QueryCountingProxy proxy : List.of(toPostgres, toMariaDb)) {
                 assertTrue(proxy.queries() > 0 && proxy.queries() * 5 <= events,
                         proxy.queries() + " source queries for " + events + " events");

@@ -21,6 +21,7 @@ import org.apache.kafka.connect.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -31,6 +32,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Re-selects the current row of a change event from the source database over JDBC: by the event's key from
@@ -317,12 +321,12 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 schemas.add(event.key().fieldSchema(field));
             }
         }
-        String columns = keyFields.stream().map(this::quote).collect(java.util.stream.Collectors.joining(", "));
-        String tuple = keyFields.size() == 1 ? "?" : "(" + String.join(", ", java.util.Collections.nCopies(
+        String columns = keyFields.stream().map(this::quote).collect(Collectors.joining(", "));
+        String tuple = keyFields.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(
                 keyFields.size(), "?")) + ")";
         String sql = "SELECT * FROM " + quoteTable(table, first) + " WHERE "
                 + (keyFields.size() == 1 ? columns : "(" + columns + ")") + " IN ("
-                + String.join(", ", java.util.Collections.nCopies(events.size(), tuple)) + ")";
+                + String.join(", ", Collections.nCopies(events.size(), tuple)) + ")";
         Statement statement = new Statement(sql, values, schemas, String.join(".", table));
         return execute(statement, events.size() + " rows starting with " + first.location(),
                 () -> selectByKey(events, keyFields, statement));
@@ -380,7 +384,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
 
     private List<Result> selectByKey(List<ChangeEvent> events, List<String> keyFields, Statement statement)
             throws SQLException {
-        Map<List<Object>, Integer> ordinals = new java.util.HashMap<>();
+        Map<List<Object>, Integer> ordinals = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             ordinals.putIfAbsent(comparableKey(events.get(i).key(), keyFields), i);
         }
@@ -432,7 +436,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
             } else if (value instanceof ByteBuffer || value instanceof String || value == null) {
                 key.add(value);
             } else if (value instanceof Number number) {
-                key.add(new java.math.BigDecimal(number.toString()).stripTrailingZeros());
+                key.add(new BigDecimal(number.toString()).stripTrailingZeros());
             } else {
                 key.add(value.toString());
             }
@@ -617,7 +621,7 @@ public final class SourceRowFetcher implements MissingStateResolver {
             if (!rs.next()) {
                 return new Result(Optional.empty(), schema);
             }
-            Row row = readRow(event, rs, rowSchema, schema);
+            Row row = readRow(event, rs, schema, 1);
             if (rs.next()) {
                 throw new DataException("Re-selecting the row of " + event.location() + " from " + statement.description
                         + " returned more than one row" + (query != null
@@ -626,10 +630,6 @@ public final class SourceRowFetcher implements MissingStateResolver {
             }
             return new Result(Optional.of(row), schema);
         }
-    }
-
-    private Row readRow(ChangeEvent event, ResultSet rs, Schema rowSchema, Schema schema) throws SQLException {
-        return readRow(event, rs, schema, 1);
     }
 
     /** Reads the current result row from column {@code first} on (a batch puts its key ordinal before). */
