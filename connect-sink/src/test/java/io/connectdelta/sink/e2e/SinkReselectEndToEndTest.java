@@ -1,5 +1,6 @@
 package io.connectdelta.sink.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.connectdelta.sink.metrics.SinkTaskMetrics;
 import io.connectdelta.sink.support.QueryCountingProxy;
 import io.connectdelta.sink.support.TaskHarness;
@@ -42,10 +43,11 @@ class SinkReselectEndToEndTest {
                 "CREATE TABLE pairs (a INT, b VARCHAR(20), name VARCHAR(100), PRIMARY KEY (a, b))",
                 "CREATE TABLE gone (id INT PRIMARY KEY, name VARCHAR(100))",
                 "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100))",
-                "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, amount INT)");
+                "CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, amount INT)",
+                "CREATE TABLE stock (id INT PRIMARY KEY, name VARCHAR(100), qty INT)");
         connect = ConnectCluster.start(1, Map.of());
         Map<String, String> config = DebeziumPostgres.connectorConfig(source, SOURCE_CONNECTOR, "idonly",
-                "public.items,public.pairs,public.gone,public.customers");
+                "public.items,public.pairs,public.gone,public.customers,public.stock");
         config.put("provide.transaction.metadata", "true");
         config.put("transforms", "idonly");
         config.put("transforms.idonly.type", "io.connectdelta.transforms.ToIdOnly");
@@ -263,6 +265,119 @@ class SinkReselectEndToEndTest {
             connect.deleteConnector("reselect-e2e-agg-pg");
             connect.deleteConnector("reselect-e2e-agg-maria");
         }
+    }
+
+    /**
+     * The source goes away under running sinks: the proxies the sinks re-select through are cut (open connections
+     * killed, new ones refused) while Debezium, which reads the source directly, keeps streaming id-only events.
+     * Each sink retries, then its task fails naming the first record it could not re-select; nothing of the failed
+     * write is applied and the committed offsets stay where they were. Once the source is back, restarting the task
+     * through the REST API brings the targets to the source's rows.
+     */
+    @Test
+    void aSourceThatIsDownIsRetriedThenFailsTheTaskAndLosesNothing() throws Exception {
+        TestDatabase postgresTarget = TestDatabases.postgres().createDatabase("reselect_e2e_down");
+        TestDatabase mariadbTarget = TestDatabases.mariadb().createDatabase("reselect_e2e_down");
+        String topic = "idonly.public.stock";
+        int maxRetries = 2;
+        source.execute("INSERT INTO stock SELECT i, 'stock ' || i, i FROM generate_series(1, 100) i");
+        int applied = 100;
+        try (QueryCountingProxy toPostgres = new QueryCountingProxy(source, "FROM \"public\".");
+             QueryCountingProxy toMariaDb = new QueryCountingProxy(source, "FROM \"public\".")) {
+            Map<String, QueryCountingProxy> proxies = Map.of("reselect-e2e-down-pg", toPostgres,
+                    "reselect-e2e-down-maria", toMariaDb);
+            List<String> connectors = List.copyOf(proxies.keySet());
+            for (String name : connectors) {
+                Map<String, String> config = sink(name.endsWith("pg") ? postgresTarget : mariadbTarget, proxies.get(name));
+                config.put("topics", topic);
+                config.put("max.retries", String.valueOf(maxRetries));
+                config.put("retry.backoff.ms", "1000");
+                connect.putConnector(name, config);
+            }
+            awaitEqual(Map.of(postgresTarget, List.of("stock:id"), mariadbTarget, List.of("stock:id")), connectors);
+            awaitUntil(() -> connectors.stream().allMatch(name -> committedOffset(name, topic) == applied), connectors,
+                    () -> "The sinks did not commit the offsets of the first " + applied + " events");
+            List<String> appliedRows = rows(source, "stock", "id");
+
+            toPostgres.cut();
+            toMariaDb.cut();
+            source.execute("UPDATE stock SET qty = qty + 1000 WHERE id <= 50",
+                    "INSERT INTO stock SELECT i, 'stock ' || i, i FROM generate_series(101, 150) i",
+                    "DELETE FROM stock WHERE id % 10 = 0");
+            Map<String, String> traces = new HashMap<>();
+            Map<String, Long> retriesSeen = new HashMap<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (traces.size() < connectors.size()) {
+                for (String name : connectors) {
+                    if (!traces.containsKey(name)) {
+                        // Read while the task runs: a failed task's metrics are unregistered.
+                        retriesSeen.merge(name, retriesOrZero(name), Math::max);
+                        String trace = connect.failedTaskTrace(name);
+                        if (trace != null) {
+                            traces.put(name, trace);
+                        }
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    fail("The sink tasks did not fail while the source was down: " + traces.keySet() + " failed");
+                }
+                ConnectCluster.sleep(100);
+            }
+
+            for (String name : connectors) {
+                QueryCountingProxy proxy = proxies.get(name);
+                assertTrue(proxy.killedConnections() >= 1, name + ": its open connection to the source was killed");
+                // Each attempt opens at least one connection: the first select and max.retries retries.
+                assertTrue(proxy.refusedConnections() >= maxRetries + 1,
+                        name + ": " + proxy.refusedConnections() + " connections refused");
+                assertTrue(retriesSeen.get(name) >= 1, name + " retried the re-select");
+                String trace = traces.get(name);
+                assertTrue(trace.contains("record of topic '" + topic + "' partition 0 offset " + applied), trace);
+                assertTrue(trace.contains("the source database stays unreachable after " + maxRetries + " retries"),
+                        trace);
+                assertEquals(applied, committedOffset(name, topic), name + ": the committed offset moved");
+            }
+            assertEquals(appliedRows, rows(postgresTarget, "stock", "id"), "nothing of the failed write is applied");
+            assertEquals(appliedRows, rows(mariadbTarget, "stock", "id"), "nothing of the failed write is applied");
+
+            toPostgres.restore();
+            toMariaDb.restore();
+            for (String name : connectors) {
+                ConnectCluster.expectSuccess("restart task 0 of " + name,
+                        connect.post("/connectors/" + name + "/tasks/0/restart", null));
+            }
+            awaitEqual(Map.of(postgresTarget, List.of("stock:id"), mariadbTarget, List.of("stock:id")), connectors);
+            assertEquals(135, rows(postgresTarget, "stock", "id").size());
+            System.out.printf("[reselect e2e, source down] connections killed %d/%d, refused %d/%d (PostgreSQL/MariaDB "
+                            + "target), retries seen %s%n", toPostgres.killedConnections(), toMariaDb.killedConnections(),
+                    toPostgres.refusedConnections(), toMariaDb.refusedConnections(), retriesSeen);
+        } finally {
+            for (String name : List.of("reselect-e2e-down-pg", "reselect-e2e-down-maria")) {
+                connect.deleteConnector(name);
+            }
+        }
+    }
+
+    /** The Retries metric of a connector's task 0, or 0 while it has no running task. */
+    private static long retriesOrZero(String connector) {
+        try {
+            return metric(connector, "Retries");
+        } catch (Exception noRunningTask) {
+            return 0;
+        }
+    }
+
+    /** The offset the sink's consumer group committed for partition 0 of the topic (GET /connectors/{name}/offsets). */
+    private static long committedOffset(String connector, String topic) {
+        JsonNode offsets = ConnectCluster.expectSuccess("offsets of " + connector,
+                connect.get("/connectors/" + connector + "/offsets"));
+        for (JsonNode offset : offsets.path("offsets")) {
+            if (offset.path("partition").path("kafka_topic").asText().equals(topic)
+                    && offset.path("partition").path("kafka_partition").asInt() == 0) {
+                return offset.path("offset").path("kafka_offset").asLong();
+            }
+        }
+        return -1;
     }
 
     /** Waits until the topic holds {@code count} change events (tombstones not counted). */

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * protocol: PostgreSQL Execute (by the text its Parse gave the statement) and simple Query messages, MariaDB
  * COM_QUERY and COM_STMT_PREPARE packets. Only queries whose text contains {@code marker} count (e.g. a table
  * name), so that a driver's own catalog lookups do not. Optionally delays every client-to-server write by a
- * fixed latency, as a source across a network would.
+ * fixed latency, as a source across a network would, and can be cut ({@link #cut()}): new connections refused,
+ * open ones killed, as when the database goes down or the network between fails.
  * <p>
  * PostgreSQL clients must connect without TLS/GSS negotiation ({@link #jdbcUrl()} says so), so that the stream
  * can be read.
@@ -32,7 +33,10 @@ public final class QueryCountingProxy implements AutoCloseable {
     private final ServerSocket server;
     private final AtomicLong queries = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong killed = new AtomicLong();
     private volatile long latencyMillis;
+    private volatile boolean cut;
 
     public QueryCountingProxy(TestDatabase target, String marker) {
         this.target = target;
@@ -69,6 +73,11 @@ public final class QueryCountingProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (cut) {
+                    refused.incrementAndGet();
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream;
                 try {
                     upstream = new Socket(target.host(), target.port());
@@ -79,8 +88,7 @@ public final class QueryCountingProxy implements AutoCloseable {
                 }
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
-                sockets.add(client);
-                sockets.add(upstream);
+                sockets.addAll(List.of(client, upstream));
                 Parser parser = target.isPostgres() ? new PostgresParser() : new MariaDbParser();
                 pump(client.getInputStream(), upstream.getOutputStream(), parser, client, upstream);
                 pump(upstream.getInputStream(), client.getOutputStream(), null, client, upstream);
@@ -223,10 +231,38 @@ public final class QueryCountingProxy implements AutoCloseable {
 
     /** Breaks every connection through the proxy, as a source that went away would. */
     public void dropConnections() {
-        for (Socket socket : sockets) {
+        List<Socket> open = List.copyOf(sockets);
+        sockets.removeAll(open);
+        for (int i = 0; i < open.size(); i += 2) {
+            // Client and upstream sockets are added in pairs; a pump closes both when either side ends.
+            if (!open.get(i).isClosed()) {
+                killed.incrementAndGet();
+            }
+        }
+        for (Socket socket : open) {
             closeQuietly(socket);
         }
-        sockets.clear();
+    }
+
+    /** Cuts the way to the database: from now on connections are closed as soon as accepted, open ones are broken. */
+    public void cut() {
+        cut = true;
+        dropConnections();
+    }
+
+    /** Lets connections through again after {@link #cut()}. */
+    public void restore() {
+        cut = false;
+    }
+
+    /** Connections closed on accept while the proxy was cut. */
+    public long refusedConnections() {
+        return refused.get();
+    }
+
+    /** Open connections broken by {@link #dropConnections()} or {@link #cut()}. */
+    public long killedConnections() {
+        return killed.get();
     }
 
     private static void closeQuietly(Socket socket) {
