@@ -82,8 +82,6 @@ public final class TransactionBuffer {
     private final Map<String, PendingTransaction> pending = new LinkedHashMap<>();
     /** Per partition, the records not yet handed out, in offset order. */
     private final Map<TopicPartition, Deque<PendingRecord>> partitions = new HashMap<>();
-    /** Per partition, the offset after the last record handed out. */
-    private final Map<TopicPartition, Long> handedOut = new HashMap<>();
     /**
      * Transactions a policy took apart (overflow split, incomplete applied): their remaining records are handed out
      * as they come. The oldest are forgotten past a bound.
@@ -262,7 +260,7 @@ public final class TransactionBuffer {
 
     /**
      * Hands out every unit that can be applied now, in the order to apply them. The caller applies them (several
-     * may share one target transaction) and records {@link #nextOffsets()} with them. A transaction that has
+     * may share one target transaction) and records their records' offsets as applied with them. A transaction that has
      * waited incomplete past transaction.incomplete.timeout.ms is dealt with by the incomplete policy here: with
      * {@code fail} this throws a ConnectException naming it.
      */
@@ -365,21 +363,6 @@ public final class TransactionBuffer {
     }
 
     /**
-     * For every partition seen, the offset of the first record not yet handed out, or after the last one when all
-     * were: everything before it has been handed out by {@link #drainReady()}.
-     */
-    public Map<TopicPartition, Long> nextOffsets() {
-        Map<TopicPartition, Long> next = new HashMap<>(handedOut);
-        for (Map.Entry<TopicPartition, Deque<PendingRecord>> entry : partitions.entrySet()) {
-            PendingRecord head = entry.getValue().peekFirst();
-            if (head != null) {
-                next.put(entry.getKey(), head.offset());
-            }
-        }
-        return next;
-    }
-
-    /**
      * Forgets what the given partitions brought (they were revoked; they are read again from the offsets recorded
      * in the target when they are opened again) and keeps everything else. Their records leave the transactions
      * that held them: a transaction whose END was among them waits for its END again, one left with no record is
@@ -389,7 +372,6 @@ public final class TransactionBuffer {
         Map<PendingRecord, Boolean> gone = new IdentityHashMap<>();
         Set<PendingTransaction> touched = Collections.newSetFromMap(new IdentityHashMap<>());
         for (TopicPartition partition : revoked) {
-            handedOut.remove(partition);
             lastHandedOut.remove(partition);
             Deque<PendingRecord> queue = partitions.remove(partition);
             if (queue == null) {
@@ -542,7 +524,6 @@ public final class TransactionBuffer {
     private void remove(PendingRecord entry) {
         TopicPartition partition = entry.partition;
         partitions.get(partition).remove(entry);
-        handedOut.merge(partition, entry.offset() + 1, Math::max);
         if (entry.isData()) {
             lastHandedOut.put(partition, entry);
         }

@@ -2,6 +2,8 @@ package io.connectdelta.sink.transaction;
 
 import io.connectdelta.event.ChangeEventReader;
 import io.connectdelta.event.TransactionMarker;
+import io.connectdelta.sink.metrics.SinkTaskMetrics;
+import io.connectdelta.sink.progress.SinkProgress;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -25,8 +27,15 @@ class TransactionBufferTest {
     private static final String TX_TOPIC = DebeziumTransactions.TX_TOPIC;
     private static final long INCOMPLETE_TIMEOUT_MS = 60_000;
 
+    /** The partitions assigned to the task in these tests. */
+    private static final Set<TopicPartition> ASSIGNED = Set.of(new TopicPartition(ACCOUNTS, 0),
+            new TopicPartition(TRANSFERS, 0), new TopicPartition(TX_TOPIC, 0), new TopicPartition(TX_TOPIC, 1));
+
     private final ChangeEventReader reader = new ChangeEventReader();
     private final DebeziumTransactions records = new DebeziumTransactions();
+    /** The task's bookkeeping of what it may commit, fed as the task feeds it after each write. */
+    private final SinkProgress progress = new SinkProgress(false, false, new SinkTaskMetrics());
+    private final TargetTransactions targetTransactions = new TargetTransactions(500);
 
     /** The buffer's clock: tests move it on. */
     private final AtomicLong nanos = new AtomicLong();
@@ -57,10 +66,35 @@ class TransactionBufferTest {
         }
     }
 
+    /**
+     * Every unit the buffer hands out, written as the task writes them: grouped into target transactions, each
+     * recording the offsets of its records as applied.
+     */
+    private List<ApplyUnit> drainReady(TransactionBuffer buffer) {
+        List<ApplyUnit> units = buffer.drainReady();
+        for (List<ApplyUnit> group : targetTransactions.group(units, false)) {
+            List<SinkRecord> consumed = group.stream().flatMap(unit -> unit.records().stream()).toList();
+            progress.applied(progress.progressAfter(consumed, record -> null));
+        }
+        return units;
+    }
+
     /** The units that apply something or are transactions: without BEGIN markers and other lone no-ops. */
-    private static List<ApplyUnit> drain(TransactionBuffer buffer) {
-        return buffer.drainReady().stream().filter(u -> u.isTransaction() || !u.events().isEmpty())
+    private List<ApplyUnit> drain(TransactionBuffer buffer) {
+        return drainReady(buffer).stream().filter(u -> u.isTransaction() || !u.events().isEmpty())
                 .collect(Collectors.toList());
+    }
+
+    /** The offsets the task may commit (preCommit): the next offset after what was applied, per partition. */
+    private Map<TopicPartition, Long> committable() {
+        return progress.committable(ASSIGNED).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));
+    }
+
+    /** The partitions are revoked, as the task's close() forgets them. */
+    private void forget(TransactionBuffer buffer, List<TopicPartition> revoked) {
+        buffer.forget(revoked);
+        progress.closed(revoked);
     }
 
     private static List<Object> ids(ApplyUnit unit) {
@@ -87,7 +121,7 @@ class TransactionBufferTest {
         assertEquals(4, units.get(0).records().size(), "three data events and END (BEGIN went on its own)");
         assertEquals(0, buffer.bufferedEvents());
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 2L, new TopicPartition(TRANSFERS, 0), 1L,
-                new TopicPartition(TX_TOPIC, 0), 2L), buffer.nextOffsets());
+                new TopicPartition(TX_TOPIC, 0), 2L), committable());
     }
 
     @Test
@@ -100,8 +134,8 @@ class TransactionBufferTest {
         add(buffer, data(ACCOUNTS, 0, 2, "2:5", 1));
         add(buffer, marker("END", "2:6", Map.of("public.accounts", 1L)));
         assertTrue(drain(buffer).isEmpty(), "transaction 2 committed after 1, which is incomplete");
-        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
-                buffer.nextOffsets(), "only transaction 1's BEGIN marker was handed out (it applies nothing)");
+        assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 1L), committable(),
+                "only transaction 1's BEGIN marker was handed out (it applies nothing)");
 
         add(buffer, data(TRANSFERS, 0, 7, "1:7", 2));
         List<ApplyUnit> units = drain(buffer);
@@ -128,7 +162,7 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(1, units.size());
         assertTrue(units.get(0).events().isEmpty());
-        assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 2L), buffer.nextOffsets());
+        assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 2L), committable());
     }
 
     @Test
@@ -146,12 +180,12 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of(List.of(52)), units.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()),
                 "the lone event on the other topic goes; the one behind the open transaction waits");
-        assertEquals(0L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertFalse(committable().containsKey(new TopicPartition(ACCOUNTS, 0)), "no offset of the waiting event");
 
         add(buffer, marker("END", "8:3", Map.of("public.accounts", 1L)));
         units = drain(buffer);
         assertEquals(List.of(List.of(1), List.of(51)), units.stream().map(TransactionBufferTest::ids).collect(Collectors.toList()));
-        assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(2L, committable().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
     @Test
@@ -163,7 +197,7 @@ class TransactionBufferTest {
         ConnectException e = assertThrows(ConnectException.class, () -> add(buffer, data(ACCOUNTS, 0, 3, "9:4", 3)));
         assertTrue(e.getMessage().contains("transaction 9 (3 events, END not yet seen)"), e.getMessage());
         assertTrue(e.getMessage().contains("transaction.buffer.max.events=2"), e.getMessage());
-        assertEquals(0L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)), "no offset moved");
+        assertFalse(committable().containsKey(new TopicPartition(ACCOUNTS, 0)), "no offset moved");
     }
 
     @Test
@@ -181,7 +215,7 @@ class TransactionBufferTest {
         List<ApplyUnit> rest = drain(buffer);
         assertEquals(List.of(4), rest.stream().flatMap(u -> ids(u).stream()).collect(Collectors.toList()));
         assertEquals(0, buffer.pendingTransactions());
-        assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
+        assertEquals(2L, committable().get(new TopicPartition(TX_TOPIC, 0)));
 
         // The next transaction is whole again.
         add(buffer, marker("BEGIN", "11:7", null));
@@ -221,7 +255,7 @@ class TransactionBufferTest {
         assertEquals(1, units.size(), "the tombstones travel with their transaction");
         assertEquals(List.of("d1", "d2"), ops(units.get(0)), "the deletes do the deleting");
         assertEquals(6, units.get(0).records().size(), "BEGIN (passed over: it applies nothing), deletes, tombstones and END");
-        assertEquals(4L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(4L, committable().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
     @Test
@@ -235,7 +269,7 @@ class TransactionBufferTest {
         add(buffer, marker("END", "21:4", Map.of("public.accounts", 2L)));
         List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of("d1", "u1"), ops(units.get(0)), "the row stays re-inserted");
-        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(3L, committable().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
     @Test
@@ -248,10 +282,10 @@ class TransactionBufferTest {
         // A poll boundary between the delete and its tombstone: the transaction is whole and goes first.
         assertEquals(List.of("u1", "d1"), ops(drain(buffer).get(0)));
         add(buffer, records.tombstone(ACCOUNTS, 0, 1));
-        List<ApplyUnit> late = buffer.drainReady();
+        List<ApplyUnit> late = drainReady(buffer);
         assertEquals(1, late.size());
         assertTrue(late.get(0).events().isEmpty(), "it only follows the delete already applied");
-        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(3L, committable().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
     @Test
@@ -290,7 +324,7 @@ class TransactionBufferTest {
         assertEquals(List.of(1, 2, 3), ids(units.get(0)), "each event once, in the source's order");
         assertEquals(8, units.get(0).records().size(), "the two BEGINs (passed over), three events, two copies and END");
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 5L, new TopicPartition(TX_TOPIC, 0), 3L),
-                buffer.nextOffsets(), "every record consumed, the copies and the second BEGIN included");
+                committable(), "every record consumed, the copies and the second BEGIN included");
         assertEquals(0, buffer.pendingTransactions());
         assertEquals(0, buffer.bufferedEvents());
     }
@@ -310,8 +344,8 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of("31"), xids(units));
         assertEquals(List.of(1, 2, 9), ids(units.get(0)));
-        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
-        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
+        assertEquals(3L, committable().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(3L, committable().get(new TopicPartition(TX_TOPIC, 0)));
         assertEquals(0, buffer.endedTransactions());
     }
 
@@ -329,11 +363,11 @@ class TransactionBufferTest {
         buffer.addAlreadyApplied(data(ACCOUNTS, 0, 2, "32:3", 2));
         buffer.addAlreadyApplied(data(ACCOUNTS, 0, 3, "32:4", 3));
         buffer.addAlreadyApplied(marker("END", "32:5", Map.of("public.accounts", 3L)));
-        List<ApplyUnit> resent = buffer.drainReady();
+        List<ApplyUnit> resent = drainReady(buffer);
         assertEquals(3, resent.size());
         assertTrue(resent.stream().allMatch(u -> !u.isTransaction() && u.events().isEmpty()), "nothing to apply");
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 5L, new TopicPartition(TX_TOPIC, 0), 3L),
-                buffer.nextOffsets());
+                committable());
         assertEquals(0, buffer.pendingTransactions());
         assertEquals(0, buffer.endedTransactions());
 
@@ -358,7 +392,7 @@ class TransactionBufferTest {
         assertEquals(List.of(), drain(buffer), "incomplete: held");
         buffer.addAlreadyApplied(marker("END", "37:5", Map.of("public.accounts", 2L)));
         add(buffer, data(ACCOUNTS, 0, 2, "37:3", 2));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drainReady(buffer);
         assertEquals(2, units.size(), "the transaction, then the END sent again on its own: " + units);
         assertEquals("37", units.get(0).xid());
         assertEquals(List.of(1, 2), ids(units.get(0)), "each event once, in the source's order");
@@ -368,7 +402,7 @@ class TransactionBufferTest {
         assertTrue(units.get(1).events().isEmpty());
         assertEquals(0, buffer.pendingTransactions());
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 3L, new TopicPartition(TX_TOPIC, 0), 2L),
-                buffer.nextOffsets());
+                committable());
     }
 
     @Test
@@ -381,7 +415,7 @@ class TransactionBufferTest {
         add(buffer, marker("END", "35:6", Map.of("public.accounts", 1L)));
         assertEquals(List.of("35"), xids(drain(buffer)));
         assertEquals(0, buffer.pendingTransactions());
-        assertEquals(3L, buffer.nextOffsets().get(new TopicPartition(TX_TOPIC, 0)));
+        assertEquals(3L, committable().get(new TopicPartition(TX_TOPIC, 0)));
     }
 
     @Test
@@ -390,10 +424,10 @@ class TransactionBufferTest {
         // The delete was applied, and so was a later insert of the same key: the re-sent tombstone must not undo it.
         buffer.addAlreadyApplied(records.delete(ACCOUNTS, 0, 1, "36:2", 1));
         add(buffer, records.tombstone(ACCOUNTS, 0, 1));
-        List<ApplyUnit> units = buffer.drainReady();
+        List<ApplyUnit> units = drainReady(buffer);
         assertEquals(2, units.size());
         assertTrue(units.stream().allMatch(u -> u.events().isEmpty()), "nothing to apply");
-        assertEquals(2L, buffer.nextOffsets().get(new TopicPartition(ACCOUNTS, 0)));
+        assertEquals(2L, committable().get(new TopicPartition(ACCOUNTS, 0)));
     }
 
     // Cooperative rebalance
@@ -414,10 +448,10 @@ class TransactionBufferTest {
         assertTrue(drain(buffer).isEmpty(), "the second account update is missing");
         assertEquals(2, buffer.bufferedEvents() - 1, "two events of the transaction and one lone event held");
 
-        buffer.forget(List.of(accounts));
-        assertFalse(buffer.nextOffsets().containsKey(accounts), "the revoked partition is forgotten");
-        assertEquals(Map.of(new TopicPartition(TRANSFERS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
-                buffer.nextOffsets(), "what stays assigned is still held");
+        forget(buffer, List.of(accounts));
+        assertFalse(committable().containsKey(accounts), "the revoked partition is forgotten");
+        assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 1L), committable(),
+                "what stays assigned is still held: nothing of the transfers, only the BEGIN marker went");
         assertEquals(2, buffer.bufferedEvents(), "the transfer row and the lone event behind it");
         assertEquals(1, buffer.pendingTransactions());
         assertEquals(1, buffer.endedTransactions(), "its END was on a partition that stays");
@@ -430,7 +464,7 @@ class TransactionBufferTest {
         assertEquals(List.of(List.of(1, 2, 9), List.of(60)), units.stream().map(TransactionBufferTest::ids)
                 .collect(Collectors.toList()), "the whole transaction once, then the event behind it");
         assertEquals(Map.of(accounts, 3L, new TopicPartition(TRANSFERS, 0), 2L, new TopicPartition(TX_TOPIC, 0), 2L),
-                buffer.nextOffsets());
+                committable());
         assertEquals(0, buffer.bufferedEvents());
     }
 
@@ -443,10 +477,10 @@ class TransactionBufferTest {
         add(buffer, begin);
         add(buffer, data(ACCOUNTS, 0, 1, "41:2", 1));
         add(buffer, end);
-        buffer.drainReady();
-        assertEquals(1L, buffer.nextOffsets().get(markers), "BEGIN went, END is held");
+        drainReady(buffer);
+        assertEquals(1L, committable().get(markers), "BEGIN went, END is held");
 
-        buffer.forget(List.of(markers));
+        forget(buffer, List.of(markers));
         assertEquals(0, buffer.endedTransactions());
         add(buffer, data(ACCOUNTS, 0, 2, "41:3", 2));
         assertTrue(drain(buffer).isEmpty(), "all events are here, but END was forgotten with its partition");
@@ -455,7 +489,7 @@ class TransactionBufferTest {
         List<ApplyUnit> units = drain(buffer);
         assertEquals(List.of("41"), xids(units));
         assertEquals(List.of(1, 2), ids(units.get(0)));
-        assertEquals(2L, buffer.nextOffsets().get(markers));
+        assertEquals(2L, committable().get(markers));
     }
 
     // A transaction topic with several partitions
@@ -481,7 +515,7 @@ class TransactionBufferTest {
         assertEquals(List.of("50", "51", "52"), xids(units),
                 "50 before 51 (same row); 52 after 51 (END order of partition 0)");
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 2L, new TopicPartition(TRANSFERS, 0), 1L,
-                new TopicPartition(TX_TOPIC, 0), 4L, new TopicPartition(TX_TOPIC, 1), 2L), buffer.nextOffsets());
+                new TopicPartition(TX_TOPIC, 0), 4L, new TopicPartition(TX_TOPIC, 1), 2L), committable());
     }
 
     @Test
@@ -515,13 +549,12 @@ class TransactionBufferTest {
         advanceMillis(INCOMPLETE_TIMEOUT_MS - 1);
         assertTrue(drain(buffer).isEmpty(), "within the timeout");
         advanceMillis(1);
-        ConnectException e = assertThrows(ConnectException.class, buffer::drainReady);
+        ConnectException e = assertThrows(ConnectException.class, () -> drainReady(buffer));
         assertTrue(e.getMessage().contains("Source transaction 70 is incomplete after waiting 60000 ms"), e.getMessage());
         assertTrue(e.getMessage().contains("1 data event(s) arrived (offsets {db.public.accounts-0=[0]})"), e.getMessage());
         assertTrue(e.getMessage().contains("partition 0 offset 1) announced 2"), e.getMessage());
         assertTrue(e.getMessage().contains("transaction.incomplete.policy=apply"), e.getMessage());
-        assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 0L, new TopicPartition(TX_TOPIC, 0), 1L),
-                buffer.nextOffsets(), "no offset past it");
+        assertEquals(Map.of(new TopicPartition(TX_TOPIC, 0), 1L), committable(), "no offset past it");
     }
 
     @Test
@@ -581,6 +614,6 @@ class TransactionBufferTest {
         add(buffer, renamed(marker("END", "80:3", Map.of("public.accounts", 1L))));
         assertEquals(List.of("80"), xids(drain(buffer)));
         assertEquals(Map.of(new TopicPartition(ACCOUNTS, 0), 1L, new TopicPartition(TX_TOPIC, 0), 2L),
-                buffer.nextOffsets());
+                committable());
     }
 }
