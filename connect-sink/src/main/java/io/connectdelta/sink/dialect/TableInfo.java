@@ -6,20 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A target table: its exact name, its columns in order, its primary key columns, and the columns of each unique
- * index that does not hold the whole primary key (a secondary unique key: two rows may collide on it).
+ * A target table: its exact name, its columns in order, and the columns of each unique index that does not hold
+ * the whole primary key (a secondary unique key: two rows may collide on it).
  */
-public record TableInfo(String name, Map<String, ColumnInfo> columns, List<String> primaryKey,
-                        List<List<String>> secondaryUniqueKeys) {
+public record TableInfo(String name, Map<String, ColumnInfo> columns, List<List<String>> secondaryUniqueKeys) {
 
     public TableInfo {
         columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
-        primaryKey = List.copyOf(primaryKey);
         secondaryUniqueKeys = secondaryUniqueKeys.stream().map(List::copyOf).toList();
-    }
-
-    public TableInfo(String name, Map<String, ColumnInfo> columns, List<String> primaryKey) {
-        this(name, columns, primaryKey, List.of());
     }
 
     public ColumnInfo column(String name) {

@@ -140,6 +140,7 @@ final class TableCatalog {
                 columns.put(json, new ColumnInfo(json, column.jdbcType(), "JSON"));
             }
         }
+        // The primary key tells the secondary unique keys apart from those that hold it.
         TreeMap<Integer, String> keyColumns = new TreeMap<>();
         try (ResultSet rs = metadata.getPrimaryKeys(catalog, schema, tableName)) {
             while (rs.next()) {
@@ -149,7 +150,7 @@ final class TableCatalog {
             }
         }
         List<String> primaryKey = new ArrayList<>(keyColumns.values());
-        TableInfo table = new TableInfo(name, columns, primaryKey,
+        TableInfo table = new TableInfo(name, columns,
                 secondaryUniqueKeys(metadata, catalog, schema, tableName, primaryKey));
         tables.put(name, table);
         return table;
