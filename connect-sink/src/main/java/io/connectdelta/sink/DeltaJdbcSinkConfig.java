@@ -79,6 +79,7 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
     public static final String RESELECT_CONNECTION_URL = RESELECT_PREFIX + SourceRowFetcher.CONNECTION_URL;
     public static final String RESELECT_ON_MISSING_ROW = RESELECT_PREFIX + "on.missing.row";
     public static final String RESELECT_MAX_KEYS_PER_QUERY = RESELECT_PREFIX + "max.keys.per.query";
+    public static final String RESELECT_PLACEHOLDER_COLUMNS = RESELECT_PREFIX + "placeholder.columns";
     /** The fetcher's row cache serves one event at a time; the sink selects a write's keys at once instead. */
     private static final Set<String> RESELECT_UNUSED_KEYS = Set.of(SourceRowFetcher.CACHE_MAX_ENTRIES,
             SourceRowFetcher.CACHE_TTL_MS);
@@ -320,7 +321,15 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
                         Importance.LOW,
                         "The most keys one re-select query selects; a write with more keys of one table runs "
                                 + "one query per chunk of this many.",
-                        RESELECT_GROUP, ++order, ConfigDef.Width.SHORT, "Re-select: keys per query");
+                        RESELECT_GROUP, ++order, ConfigDef.Width.SHORT, "Re-select: keys per query")
+                .define(RESELECT_PLACEHOLDER_COLUMNS, Type.BOOLEAN, false, null, Importance.MEDIUM,
+                        "When true, columns that arrive as a TOAST placeholder (unavailable.value.placeholder) in "
+                                + "full and delta inserts and updates are filled with the source's current value, "
+                                + "selected with the write's id-only events (one query per table and write). Without "
+                                + "it such a column is left out of the write: an existing row keeps its value, but a "
+                                + "row the target does not have yet gets the column's default. Needs "
+                                + RESELECT_CONNECTION_URL + ".",
+                        RESELECT_GROUP, ++order, ConfigDef.Width.SHORT, "Re-select: placeholder columns");
     }
 
     /** Debezium's old names of our keys: alias to key. */
@@ -336,6 +345,10 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
         String hibernate = DebeziumOnlyKeys.hibernateKey(props);
         if (hibernate != null) {
             throw new ConfigException(hibernate, props.get(hibernate), DebeziumOnlyKeys.hibernateMessage(hibernate));
+        }
+        if (getBoolean(RESELECT_PLACEHOLDER_COLUMNS) && !reselectEnabled()) {
+            throw new ConfigException(RESELECT_PLACEHOLDER_COLUMNS, true, "needs " + RESELECT_CONNECTION_URL
+                    + ": the source the placeholder columns are selected from");
         }
         for (Map.Entry<String, String> alias : ALIASES.entrySet()) {
             Object aliasValue = originals().get(alias.getKey());
@@ -517,6 +530,10 @@ public final class DeltaJdbcSinkConfig extends AbstractConfig {
 
     public ReselectMissingRow reselectOnMissingRow() {
         return enumValue(ReselectMissingRow.class, RESELECT_ON_MISSING_ROW);
+    }
+
+    public boolean reselectPlaceholderColumns() {
+        return getBoolean(RESELECT_PLACEHOLDER_COLUMNS);
     }
 
     public int reselectMaxKeysPerQuery() {

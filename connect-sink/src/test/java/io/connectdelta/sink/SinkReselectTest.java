@@ -449,4 +449,83 @@ class SinkReselectTest {
         }
         assertEquals(rows(source, table, "id"), rows(target, table, "id"));
     }
+
+    private static final String PLACEHOLDER = "__debezium_unavailable_value";
+
+    /**
+     * Full updates whose TOASTed column arrives as a placeholder (PostgreSQL, REPLICA IDENTITY DEFAULT): rows 1-10
+     * are in the target, 11-20 are not, 20 is gone from the source. The events' new qty is written either way.
+     */
+    private static List<String> placeholderUpdates(String sourceKind, String targetKind, boolean reselect,
+                                                   Map<String, Long> metrics) {
+        TestDatabase source = source(sourceKind);
+        TestDatabase target = target(targetKind);
+        String table = "docs_" + COUNTER.incrementAndGet();
+        for (TestDatabase db : List.of(source, target)) {
+            db.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name VARCHAR(100), qty INT)");
+        }
+        for (int id = 1; id <= 20; id++) {
+            source.execute("INSERT INTO " + table + " VALUES (" + id + ", 'long text " + id + "', " + id + ")");
+            if (id <= 10) {
+                target.execute("INSERT INTO " + table + " VALUES (" + id + ", 'long text " + id + "', " + id + ")");
+            }
+        }
+        source.execute("DELETE FROM " + table + " WHERE id = 20");
+        TestDeltaEncoder encoder = new TestDeltaEncoder(table, table, KEY, ROW);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int id = 1; id <= 20; id++) {
+            records.add(encoder.full("u", null, encoder.row("id", id, "name", PLACEHOLDER, "qty", id * 100)));
+        }
+        try (QueryCountingProxy proxy = proxy(source, table)) {
+            Map<String, String> config = config(target, proxy, "placeholders-" + table);
+            config.put("reselect.placeholder.columns", String.valueOf(reselect));
+            config.put("missing.row.mode", "insert");
+            try (TaskHarness task = new TaskHarness(config, table)) {
+                task.putAndCommit(records);
+                metrics.put("sourceQueries", (long) proxy.queries());
+                metrics.put("filled", task.task().metrics().getPlaceholderColumnsReselected());
+                metrics.put("gone", task.task().metrics().getReselectedRowsGone());
+            }
+        }
+        return rows(target, table, "id");
+    }
+
+    @ParameterizedTest(name = "{0} source, {1} target")
+    @MethodSource("sourcesAndTargets")
+    void placeholderColumnsAreFilledFromTheSourceInOneQuery(String sourceKind, String targetKind) {
+        Map<String, Long> metrics = new java.util.HashMap<>();
+        List<String> rows = placeholderUpdates(sourceKind, targetKind, true, metrics);
+        List<String> expected = new ArrayList<>();
+        for (int id = 1; id <= 19; id++) {
+            expected.add(id + "|long text " + id + "|" + id * 100);
+        }
+        // Gone from the source: nothing can fill it, so it is left out as without re-select.
+        expected.add("20|null|2000");
+        assertEquals(expected, rows);
+        assertEquals(1L, metrics.get("sourceQueries"), "one source query for 20 events of one table");
+        assertEquals(19L, metrics.get("filled"));
+        assertEquals(1L, metrics.get("gone"));
+    }
+
+    @ParameterizedTest(name = "{0} source, {1} target")
+    @MethodSource("sourcesAndTargets")
+    void withoutPlaceholderReselectRowsTheTargetLacksGetTheColumnsDefault(String sourceKind, String targetKind) {
+        Map<String, Long> metrics = new java.util.HashMap<>();
+        List<String> rows = placeholderUpdates(sourceKind, targetKind, false, metrics);
+        for (int id = 1; id <= 20; id++) {
+            String name = id <= 10 ? "long text " + id : "null";
+            assertEquals(id + "|" + name + "|" + id * 100, rows.get(id - 1));
+        }
+        assertEquals(0L, metrics.get("sourceQueries"));
+        assertEquals(0L, metrics.get("filled"));
+    }
+
+    @Test
+    void placeholderReselectNeedsASource() {
+        Map<String, String> config = TaskHarness.baseConfig(postgresTarget, "placeholders-without-source");
+        config.put("reselect.placeholder.columns", "true");
+        org.apache.kafka.common.config.ConfigException error = assertThrows(
+                org.apache.kafka.common.config.ConfigException.class, () -> new DeltaJdbcSinkConfig(config));
+        assertTrue(error.getMessage().contains("reselect.connection.url"), error.getMessage());
+    }
 }

@@ -61,6 +61,16 @@ public final class ChangeEvent {
                 transaction, tsMs);
     }
 
+    /**
+     * This event with the fields that hold a TOAST placeholder taken from {@code row} (the source's current row);
+     * fields {@code row} lacks keep their placeholder. Everything else stays.
+     */
+    public ChangeEvent withUnavailableFieldsFrom(Row row) {
+        Row filled = after.overlay(row.select(unavailableFields()));
+        return new ChangeEvent(record, shape, op, key, before, filled, declaredChanges, patch, placeholder, source,
+                position, transaction, tsMs);
+    }
+
     /** This event as a full delete of its key (its row is gone from the source); record, source and transaction stay. */
     public ChangeEvent asDelete() {
         return new ChangeEvent(record, Shape.FULL, Op.DELETE, key, null, null, null, null, placeholder, source,

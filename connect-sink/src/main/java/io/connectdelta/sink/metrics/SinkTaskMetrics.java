@@ -34,6 +34,7 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     private final LongAdder reselectQueries = new LongAdder();
     private final LongAdder rowsReselected = new LongAdder();
     private final LongAdder reselectedRowsGone = new LongAdder();
+    private final LongAdder placeholderColumnsReselected = new LongAdder();
     private final AtomicLong lastFlushNanos = new AtomicLong();
     private final LongAdder flushNanos = new LongAdder();
     private final LongAdder flushes = new LongAdder();
@@ -159,6 +160,16 @@ public final class SinkTaskMetrics implements SinkTaskMetricsMBean, AutoCloseabl
     public void recordRowsReselected(int found, int gone) {
         rowsReselected.add(found);
         reselectedRowsGone.add(gone);
+    }
+
+    /** Placeholder columns filled with the source's current value. */
+    public void recordPlaceholderColumnsReselected(int columns) {
+        placeholderColumnsReselected.add(columns);
+    }
+
+    @Override
+    public long getPlaceholderColumnsReselected() {
+        return placeholderColumnsReselected.sum();
     }
 
     @Override

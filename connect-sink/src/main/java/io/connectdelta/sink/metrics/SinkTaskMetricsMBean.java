@@ -48,6 +48,9 @@ public interface SinkTaskMetricsMBean {
     /** Id-only events whose row was gone from the source (handled per reselect.on.missing.row). */
     long getReselectedRowsGone();
 
+    /** Columns that arrived as a TOAST placeholder and were filled from the source (reselect.placeholder.columns). */
+    long getPlaceholderColumnsReselected();
+
     long getMissingRowsSkipped();
 
     long getMissingRowsInserted();

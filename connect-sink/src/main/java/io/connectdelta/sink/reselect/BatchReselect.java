@@ -21,7 +21,7 @@ import java.util.function.BiConsumer;
 
 /**
  * The sink's re-select: turns the id-only events of a write into full events by selecting their rows from the
- * source, one query per table and chunk of {@code reselect.max.keys.per.query} keys (the Reselect transform,
+ * source (and, with reselect.placeholder.columns, fills the TOAST placeholder columns of inserts and updates), one query per table and chunk of {@code reselect.max.keys.per.query} keys (the Reselect transform,
  * which Connect hands one record at a time, runs one query per event). The rows are the current rows, not the
  * rows as of the events (see docs/reselect.md). Events keep their order; the caller writes them in one target
  * transaction.
@@ -37,6 +37,7 @@ public final class BatchReselect implements AutoCloseable {
     private final ReselectMissingRow onMissingRow;
     private final int maxKeysPerQuery;
     private final int maxRetries;
+    private final boolean placeholderColumns;
     private final DeltaJdbcSinkConfig config;
     private final SinkTaskMetrics metrics;
 
@@ -45,6 +46,7 @@ public final class BatchReselect implements AutoCloseable {
         this.onMissingRow = config.reselectOnMissingRow();
         this.maxKeysPerQuery = config.reselectMaxKeysPerQuery();
         this.maxRetries = config.maxRetries();
+        this.placeholderColumns = config.reselectPlaceholderColumns();
         this.config = config;
         this.metrics = metrics;
     }
@@ -64,7 +66,7 @@ public final class BatchReselect implements AutoCloseable {
         Map<Object, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
             ChangeEvent event = events.get(i);
-            if (event.shape() == Shape.ID_ONLY && event.op() != Op.DELETE && event.op() != Op.TRUNCATE) {
+            if (needsRow(event)) {
                 groups.computeIfAbsent(groupOf(event), g -> new ArrayList<>()).add(i);
             }
         }
@@ -85,7 +87,15 @@ public final class BatchReselect implements AutoCloseable {
                 for (int i = 0; i < chunk.size(); i++) {
                     int index = chunk.get(i);
                     ChangeEvent event = selected.get(i);
-                    if (rows.get(i).row().isPresent()) {
+                    if (event.shape() != Shape.ID_ONLY) {
+                        // Placeholder columns: filled where the row is still there, else left out as without re-select.
+                        if (rows.get(i).row().isPresent()) {
+                            found++;
+                            int before = event.unavailableFields().size();
+                            result[index] = event.withUnavailableFieldsFrom(rows.get(i).row().get());
+                            metrics.recordPlaceholderColumnsReselected(before - result[index].unavailableFields().size());
+                        }
+                    } else if (rows.get(i).row().isPresent()) {
                         found++;
                         result[index] = event.asFull(rows.get(i).row().get());
                     } else if (onMissingRow == ReselectMissingRow.FAIL) {
@@ -109,6 +119,21 @@ public final class BatchReselect implements AutoCloseable {
             }
         }
         return idOnlyDeletesAsFull(applied);
+    }
+
+    /**
+     * True for an id-only insert or update, and (reselect.placeholder.columns) for an insert or update carrying a
+     * TOAST placeholder, whose real value only the source has.
+     */
+    private boolean needsRow(ChangeEvent event) {
+        if (event.op() == Op.DELETE || event.op() == Op.TRUNCATE) {
+            return false;
+        }
+        if (event.shape() == Shape.ID_ONLY) {
+            return true;
+        }
+        return placeholderColumns && (event.shape() == Shape.FULL || event.shape() == Shape.DELTA)
+                && event.after() != null && event.hasUnavailableFields();
     }
 
     /** An id-only delete needs no row: it is a delete of its key. */
@@ -148,7 +173,7 @@ public final class BatchReselect implements AutoCloseable {
                 return fetcher.selectAll(events);
             } catch (RetriableException e) {
                 if (attempt >= maxRetries) {
-                    throw new ConnectException("Cannot re-select the rows of " + events.size() + " id-only event(s) "
+                    throw new ConnectException("Cannot re-select the rows of " + events.size() + " event(s) "
                             + "from " + events.get(0).location() + " on: the source database stays unreachable after "
                             + maxRetries + " retries: " + e.getMessage(), e);
                 }
