@@ -10,7 +10,6 @@ import io.connectdelta.sink.plan.ColumnEdit;
 import io.connectdelta.sink.plan.RowWrite;
 import io.connectdelta.sink.plan.Value;
 import io.connectdelta.sink.plan.WriteKind;
-import io.connectdelta.sink.types.ValueConverter;
 import org.apache.kafka.connect.errors.DataException;
 
 import java.util.ArrayList;

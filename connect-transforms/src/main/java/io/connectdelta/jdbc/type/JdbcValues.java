@@ -1,6 +1,5 @@
 package io.connectdelta.jdbc.type;
 
-import io.connectdelta.event.Values;
 import io.connectdelta.jdbc.dialect.JdbcDialect;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -368,44 +367,14 @@ public final class JdbcValues {
     }
 
     private static Object toJdbc(Object value, Schema schema) {
-        String logical = schema == null ? null : schema.name();
-        if (logical != null) {
-            switch (logical) {
-                case Date.LOGICAL_NAME:
-                    return LocalDate.ofEpochDay(TimeUnit.MILLISECONDS.toDays(((java.util.Date) value).getTime()));
-                case Time.LOGICAL_NAME:
-                    return LocalTime.ofNanoOfDay(TimeUnit.MILLISECONDS.toNanos(((java.util.Date) value).getTime()));
-                case Timestamp.LOGICAL_NAME:
-                    return LocalDateTime.ofInstant(((java.util.Date) value).toInstant(), ZoneOffset.UTC);
-                case LogicalTypes.DBZ_DATE:
-                    return LocalDate.ofEpochDay(((Number) value).longValue());
-                case LogicalTypes.DBZ_TIMESTAMP:
-                    return LocalDateTime.ofInstant(Instant.ofEpochMilli(((Number) value).longValue()), ZoneOffset.UTC);
-                case LogicalTypes.DBZ_MICRO_TIMESTAMP: {
-                    long micros = ((Number) value).longValue();
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                            (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
-                }
-                case LogicalTypes.DBZ_NANO_TIMESTAMP: {
-                    long nanos = ((Number) value).longValue();
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                            (int) Math.floorMod(nanos, 1_000_000_000L), ZoneOffset.UTC);
-                }
-                case LogicalTypes.DBZ_VARIABLE_SCALE_DECIMAL: {
-                    Struct struct = (Struct) value;
-                    return new BigDecimal(new java.math.BigInteger(Values.bytes(struct.get("value"))),
-                            struct.getInt32("scale"));
-                }
-                default:
-                    break;
-            }
-        }
-        if (Values.isBytes(value)) {
-            return Values.bytes(value);
-        }
-        if (value instanceof Struct || value instanceof Map || value instanceof List) {
+        if (value instanceof Struct && !(schema != null && LogicalTypes.DBZ_VARIABLE_SCALE_DECIMAL.equals(schema.name()))
+                || value instanceof Map || value instanceof List) {
             throw new DataException("Cannot bind a " + value.getClass().getSimpleName() + " as a key value");
         }
-        return value;
+        if (schema != null && LogicalTypes.DBZ_ZONED_TIMESTAMP.equals(schema.name())) {
+            // Bound as its ISO text: the server casts it to the key column's type, with or without a time zone.
+            return value;
+        }
+        return ConnectValues.toJdbc(schema, value);
     }
 }

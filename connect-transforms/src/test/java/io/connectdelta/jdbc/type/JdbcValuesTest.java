@@ -69,6 +69,13 @@ class JdbcValuesTest {
                 1_700_000_000_123_456L, "TIMESTAMP(6)", "DATETIME(6)"));
         cases.add(new Case("c_dbz_nano_ts", SchemaBuilder.int64().name(LogicalTypes.DBZ_NANO_TIMESTAMP).optional().build(),
                 1_700_000_000_123_456_000L, "TIMESTAMP(6)", "DATETIME(6)"));
+        // Debezium's times of day: bound as times, not as the numbers they travel as.
+        cases.add(new Case("c_dbz_time", SchemaBuilder.int32().name(LogicalTypes.DBZ_TIME).optional().build(),
+                13 * 3_600_000 + 5_123, "TIME(3)", "TIME(3)"));
+        cases.add(new Case("c_dbz_micro_time", SchemaBuilder.int64().name(LogicalTypes.DBZ_MICRO_TIME).optional().build(),
+                13 * 3_600_000_000L + 5_123_456L, "TIME(6)", "TIME(6)"));
+        cases.add(new Case("c_dbz_nano_time", SchemaBuilder.int64().name(LogicalTypes.DBZ_NANO_TIME).optional().build(),
+                13 * 3_600_000_000_000L + 5_123_456_000L, "TIME(6)", "TIME(6)"));
         return cases;
     }
 

@@ -6,9 +6,8 @@ import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.JsonPathTokens;
 import io.connectdelta.sink.dialect.SqlExpression;
-import io.connectdelta.sink.plan.Value;
-import io.connectdelta.sink.types.TypeCategory;
-import io.connectdelta.sink.types.ValueConverter;
+import io.connectdelta.jdbc.type.TypeCategory;
+import io.connectdelta.jdbc.type.ConnectValues;
 import org.apache.kafka.connect.data.Schema;
 
 import java.sql.Connection;
@@ -200,7 +199,7 @@ public final class MariaDbDialect extends MariaDbJdbcDialect implements Dialect 
     @Override
     public Object adapt(Object value, ColumnInfo column) {
         if (value instanceof List) {
-            return ValueConverter.toJsonText(new Value(value, null));
+            return ConnectValues.toJsonText(null, value);
         }
         if (value instanceof OffsetDateTime) {
             // DATETIME holds no zone: store the time in use.time.zone (UTC by default).

@@ -8,7 +8,8 @@ import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.JsonPathTokens;
 import io.connectdelta.sink.dialect.SqlArray;
 import io.connectdelta.sink.dialect.SqlExpression;
-import io.connectdelta.sink.types.TypeCategory;
+import io.connectdelta.jdbc.type.ConnectValues;
+import io.connectdelta.jdbc.type.TypeCategory;
 import org.apache.kafka.connect.data.Schema;
 
 import java.sql.Connection;
@@ -209,7 +210,7 @@ public final class PostgresDialect extends PostgresJdbcDialect implements Dialec
             if (column != null && column.isArray()) {
                 return new SqlArray(elementType(column), ((List<?>) value).toArray());
             }
-            return io.connectdelta.sink.types.ValueConverter.toJsonText(new io.connectdelta.sink.plan.Value(value, null));
+            return ConnectValues.toJsonText(null, value);
         }
         return value;
     }

@@ -1,4 +1,4 @@
-package io.connectdelta.sink.types;
+package io.connectdelta.jdbc.type;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.connect.data.Date;
@@ -42,25 +42,25 @@ class JsonValuesTest {
                 .put("b", new byte[] {1, 2, 3})
                 .put("list", List.of(new java.util.Date(86_400_000L)));
 
-        JsonNode ours = ValueConverter.toJsonNode(schema, value);
+        JsonNode ours = ConnectValues.toJsonNode(schema, value);
 
         assertEquals(20_000, ours.get("date").asInt(), "a Date is days since the epoch");
         assertEquals(-3, ours.get("before_epoch").asInt());
         assertEquals(kafkaJson(schema, value), ours.toString());
-        assertEquals(kafkaJson(schema, value), ValueConverter.toJsonText(new io.connectdelta.sink.plan.Value(value, schema)));
+        assertEquals(kafkaJson(schema, value), ConnectValues.toJsonText(schema, value));
     }
 
     @Test
     void mapsOfTimestampsAsJsonConverterWritesThem() throws Exception {
         Schema schema = SchemaBuilder.map(Schema.STRING_SCHEMA, Timestamp.builder().optional().build()).build();
         Map<String, java.util.Date> value = Map.of("at", new java.util.Date(1_600_000_000_000L));
-        assertEquals(kafkaJson(schema, value), ValueConverter.toJsonNode(schema, value).toString());
+        assertEquals(kafkaJson(schema, value), ConnectValues.toJsonNode(schema, value).toString());
     }
 
     @Test
     void decimalIsNotADate() {
         Schema schema = Decimal.builder(2).optional().build();
-        assertEquals(new BigDecimal("1.25"), ValueConverter.toJsonNode(schema, new BigDecimal("1.25")).decimalValue());
+        assertEquals(new BigDecimal("1.25"), ConnectValues.toJsonNode(schema, new BigDecimal("1.25")).decimalValue());
     }
 
     /** The JSON text Kafka's JsonConverter writes for the value, without a schema. */

@@ -1,4 +1,4 @@
-package io.connectdelta.sink.types;
+package io.connectdelta.jdbc.type;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.connectdelta.event.Values;
-import io.connectdelta.jdbc.type.LogicalTypes;
-import io.connectdelta.sink.dialect.ColumnInfo;
-import io.connectdelta.sink.plan.Value;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -16,7 +13,6 @@ import org.apache.kafka.connect.errors.DataException;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -29,41 +25,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts the values of change events into the Java objects JDBC binds, one logical type at a time: Connect's
- * Decimal/Date/Time/Timestamp, Debezium's VariableScaleDecimal, Date, (Micro|Nano)Time, (Micro|Nano)Timestamp,
- * ZonedTimestamp, Uuid, Json, Enum; bytes, booleans, arrays (as Lists, which the dialect binds), and structs and
- * maps (as JSON text). JSON Patch values carry no schema: they are converted by the target column's type.
+ * Connect values, one logical type at a time, as the Java objects JDBC binds and as the JSON the wire formats write.
+ * The one place for these conversions: the sink's writes and every re-select (transform, ToFull, sink) bind through
+ * it. Connect's Decimal/Date/Time/Timestamp, Debezium's VariableScaleDecimal, Date, (Micro|Nano)Time,
+ * (Micro|Nano)Timestamp and ZonedTimestamp become BigDecimal and java.time values; bytes byte[]; arrays Lists;
+ * structs and maps JSON text.
  */
-public final class ValueConverter {
+public final class ConnectValues {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final long NANOS_PER_DAY = 86_400_000_000_000L;
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
-    private ValueConverter() {
+    private ConnectValues() {
     }
 
-    /** The JDBC object for a value written into {@code column}. */
-    public static Object toJdbc(Value value, ColumnInfo column) {
-        if (value == null || value.value() == null) {
-            return null;
-        }
-        if (value.value() instanceof JsonNode) {
-            return fromJson((JsonNode) value.value(), column);
-        }
-        if (value.schema() == null && column != null) {
-            // Schemaless records (JsonConverter without schemas) carry JSON types: convert by the column's type.
-            return fromJson(JSON.valueToTree(value.value()), column);
-        }
-        Object converted = fromConnect(value.schema(), value.value());
-        if (column != null && column.isJson() && !(converted instanceof String)) {
-            return toJsonText(value);
-        }
-        return converted;
-    }
-
-    /** A Connect value (with its schema, or schemaless) as a JDBC object. */
-    public static Object fromConnect(Schema schema, Object value) {
+    /**
+     * A Connect value (with its schema, or schemaless) as a JDBC object. Times of day wrap into one day, as the
+     * sources' time columns hold them.
+     */
+    public static Object toJdbc(Schema schema, Object value) {
         if (value == null) {
             return null;
         }
@@ -109,13 +90,13 @@ public final class ValueConverter {
             return Values.bytes(value);
         }
         if (value instanceof Struct || value instanceof Map) {
-            return toJsonText(new Value(value, schema));
+            return toJsonText(schema, value);
         }
         if (value instanceof List) {
             Schema elementSchema = schema == null ? null : schema.valueSchema();
             List<Object> elements = new ArrayList<>();
             for (Object element : (List<?>) value) {
-                elements.add(fromConnect(elementSchema, element));
+                elements.add(toJdbc(elementSchema, element));
             }
             return elements;
         }
@@ -125,115 +106,28 @@ public final class ValueConverter {
         return value;
     }
 
-    private static LocalDateTime utc(Instant instant) {
+    /** A timestamp as the UTC wall-clock time, as Debezium reads timestamps without time zone. */
+    public static LocalDateTime utc(Instant instant) {
         // Not LocalDateTime.ofInstant(instant, UTC): that builds the offset's ZoneRules on every call.
         return LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     }
 
-    /** A value taken from a JSON Patch, converted by the type of the column it goes to. */
-    public static Object fromJson(JsonNode node, ColumnInfo column) {
-        if (node == null || node.isNull()) {
-            return null;
+    /** The value as JSON text (for json columns and JSON edits); a Debezium Json string is that JSON already. */
+    public static String toJsonText(Schema schema, Object value) {
+        if (value instanceof JsonNode) {
+            return value.toString();
         }
-        if (column == null) {
-            return plainJson(node);
-        }
-        if (column.isJson()) {
-            return jsonText(node);
-        }
-        switch (column.jdbcType()) {
-            case Types.BIT:
-            case Types.BOOLEAN:
-                return node.isBoolean() ? node.booleanValue() : node.asText().equals("true") || node.asInt() != 0;
-            case Types.TINYINT:
-            case Types.SMALLINT:
-            case Types.INTEGER:
-            case Types.BIGINT:
-                return node.isNumber() ? (Object) node.longValue() : Long.valueOf(node.asText());
-            case Types.REAL:
-            case Types.FLOAT:
-            case Types.DOUBLE:
-                return node.isNumber() ? node.doubleValue() : Double.valueOf(node.asText());
-            case Types.NUMERIC:
-            case Types.DECIMAL:
-                return node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText());
-            case Types.DATE:
-                return node.isNumber() ? LocalDate.ofEpochDay(node.longValue()) : LocalDate.parse(node.asText());
-            case Types.TIME:
-                return node.isNumber() ? LocalTime.ofNanoOfDay(node.longValue() * 1_000_000L) : LocalTime.parse(node.asText());
-            case Types.TIMESTAMP:
-                return node.isNumber() ? utc(Instant.ofEpochMilli(node.longValue())) : LocalDateTime.parse(node.asText());
-            case Types.TIMESTAMP_WITH_TIMEZONE:
-                return node.isNumber() ? OffsetDateTime.ofInstant(Instant.ofEpochMilli(node.longValue()), ZoneOffset.UTC)
-                        : OffsetDateTime.parse(node.asText());
-            case Types.BINARY:
-            case Types.VARBINARY:
-            case Types.LONGVARBINARY:
-            case Types.BLOB:
-                return Base64.getDecoder().decode(node.asText());
-            case Types.ARRAY:
-                List<Object> elements = new ArrayList<>();
-                node.forEach(element -> elements.add(plainJson(element)));
-                return elements;
-            default:
-                return plainJson(node);
-        }
-    }
-
-    /**
-     * The JSON text for a json column. A text holding a JSON object or array is that JSON (Debezium sends json
-     * columns as text, and so do rows converted to JSON); any other node is itself the value.
-     */
-    private static String jsonText(JsonNode node) {
-        if (node.isTextual()) {
-            String text = node.asText().trim();
-            if (text.startsWith("{") || text.startsWith("[")) {
-                try {
-                    return JSON.readTree(text).toString();
-                } catch (Exception notJson) {
-                    return node.toString();
-                }
-            }
-        }
-        return node.toString();
-    }
-
-    private static Object plainJson(JsonNode node) {
-        if (node.isNull()) {
-            return null;
-        }
-        if (node.isTextual()) {
-            return node.asText();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        if (node.isIntegralNumber()) {
-            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
-        }
-        if (node.isNumber()) {
-            return node.decimalValue();
-        }
-        return node.toString();
-    }
-
-    /** The value as JSON text (for json columns and JSON edits). */
-    public static String toJsonText(Value value) {
-        if (value.value() instanceof JsonNode) {
-            return value.value().toString();
-        }
-        if (value.value() instanceof String && value.schema() != null
-                && LogicalTypes.DBZ_JSON.equals(value.schema().name())) {
-            return (String) value.value();
+        if (value instanceof String && schema != null && LogicalTypes.DBZ_JSON.equals(schema.name())) {
+            return (String) value;
         }
         try {
-            return JSON.writeValueAsString(toJsonNode(value.schema(), value.value()));
+            return JSON.writeValueAsString(toJsonNode(schema, value));
         } catch (Exception e) {
             throw new DataException("Cannot write a value as JSON: " + e.getMessage(), e);
         }
     }
 
-    /** A Connect value as a JSON tree, as the wire formats encode rows. */
+    /** A Connect value as a JSON tree, as Kafka's JsonConverter encodes it. */
     public static JsonNode toJsonNode(Schema schema, Object value) {
         if (value == null) {
             return NODES.nullNode();

@@ -1,6 +1,5 @@
-package io.connectdelta.sink.types;
+package io.connectdelta.jdbc.type;
 
-import io.connectdelta.jdbc.type.LogicalTypes;
 import org.apache.kafka.connect.data.Schema;
 
 /** The kind of column a Connect field needs; each dialect names one type per category. */
