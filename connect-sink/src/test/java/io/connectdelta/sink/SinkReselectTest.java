@@ -50,6 +50,12 @@ class SinkReselectTest {
     private static final Schema PAIR_ROW = SchemaBuilder.struct().name("srv.public.pairs.Value")
             .field("a", Schema.INT32_SCHEMA).field("b", Schema.STRING_SCHEMA)
             .field("name", Schema.OPTIONAL_STRING_SCHEMA).build();
+    /** A text key field over the INT key column of a things table. */
+    private static final Schema TEXT_KEY = SchemaBuilder.struct().name("srv.public.things.Key")
+            .field("id", Schema.STRING_SCHEMA).build();
+    private static final Schema TEXT_ROW = SchemaBuilder.struct().name("srv.public.things.Value")
+            .field("id", Schema.STRING_SCHEMA).field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("qty", Schema.OPTIONAL_INT32_SCHEMA).build();
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     static TestDatabase postgresSource;
@@ -292,6 +298,67 @@ class SinkReselectTest {
                         () -> task.putAndCommit(idOnlyUpdates(encoder, 1, 3)));
                 assertTrue(error.getMessage().contains("topic '" + table + "' partition 0 offset 1"), error.getMessage());
                 assertTrue(error.getMessage().contains("gone from the source"), error.getMessage());
+            } finally {
+                task.close();
+            }
+        }
+        assertEquals(List.of(), rows(target, table, "id"), "nothing of the failed write is applied");
+    }
+
+    static Stream<Arguments> postgresSourceAndTargets() {
+        return Stream.of(Arguments.of("postgresql"), Arguments.of("mariadb"));
+    }
+
+    /**
+     * Id-only updates of keys 1..5 whose key field is text, at offsets 0..4, the one at offset 2 a key the source's
+     * INT key column cannot take: PostgreSQL fails the whole query on it (invalid input syntax for type integer).
+     */
+    static List<SinkRecord> idOnlyUpdatesWithABadKey(TestDeltaEncoder encoder) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (String id : List.of("1", "2", "three", "4", "5")) {
+            records.add(encoder.idOnlyEvent("u", encoder.row("id", id)));
+        }
+        return records;
+    }
+
+    @ParameterizedTest(name = "postgresql source, {0} target")
+    @MethodSource("postgresSourceAndTargets")
+    void aKeyTheSourceCannotTakeGoesAloneToTheDeadLetterQueue(String targetKind) {
+        TestDatabase source = postgresSource;
+        TestDatabase target = target(targetKind);
+        String table = things(source, target, 5);
+        TestDeltaEncoder encoder = new TestDeltaEncoder(table, table, TEXT_KEY, TEXT_ROW);
+        List<SinkRecord> records = idOnlyUpdatesWithABadKey(encoder);
+        try (QueryCountingProxy proxy = proxy(source, table)) {
+            Map<String, String> config = config(target, proxy, "bad-key-dlq-" + table);
+            config.put("errors.tolerance", "all");
+            try (TaskHarness task = new TaskHarness(config, table)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = task.putAndCommit(records);
+                assertEquals(List.of(records.get(2)), task.reported(), "only the record with the bad key is reported");
+                assertEquals(5, committed.get(new TopicPartition(table, 0)).offset());
+                assertEquals(4, task.task().metrics().getRowsReselected());
+                assertEquals(1, task.task().metrics().getRecordsReportedToDlq());
+                assertTrue(proxy.queries() > 1, "the failed query was split: " + proxy.queries());
+            }
+        }
+        source.execute("DELETE FROM " + table + " WHERE id = 3");
+        assertEquals(rows(source, table, "id"), rows(target, table, "id"), "the four good records are written");
+    }
+
+    @ParameterizedTest(name = "postgresql source, {0} target")
+    @MethodSource("postgresSourceAndTargets")
+    void aKeyTheSourceCannotTakeFailsTheWriteNamingItsRecord(String targetKind) {
+        TestDatabase source = postgresSource;
+        TestDatabase target = target(targetKind);
+        String table = things(source, target, 5);
+        TestDeltaEncoder encoder = new TestDeltaEncoder(table, table, TEXT_KEY, TEXT_ROW);
+        try (QueryCountingProxy proxy = proxy(source, table)) {
+            TaskHarness task = new TaskHarness(config(target, proxy, "bad-key-" + table), table);
+            try {
+                ConnectException error = assertThrows(ConnectException.class,
+                        () -> task.putAndCommit(idOnlyUpdatesWithABadKey(encoder)));
+                assertTrue(error.getMessage().contains("topic '" + table + "' partition 0 offset 2"), error.getMessage());
+                assertTrue(error.getMessage().contains("three"), error.getMessage());
             } finally {
                 task.close();
             }

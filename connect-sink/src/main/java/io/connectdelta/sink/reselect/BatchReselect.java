@@ -56,9 +56,9 @@ public final class BatchReselect implements AutoCloseable {
      * (or left out: skip), in the same order; other events as they are. Events of the same table are selected
      * together, whatever lies between them.
      *
-     * @param badEvent takes an event whose row is gone under reselect.on.missing.row=fail (it reports the record
-     *                 to the DLQ or throws); the event is left out
-     * @throws DataException naming a record when the select fails (a bad key, a table that does not exist)
+     * @param badEvent takes an event whose row is gone under reselect.on.missing.row=fail, or whose select fails
+     *                 for the record (a key value the key column cannot take, a table that does not exist): it
+     *                 reports the record to the DLQ or throws; the event is left out, the rest are written
      * @throws ConnectException when the source stays unreachable after max.retries
      */
     public List<ChangeEvent> apply(List<ChangeEvent> events, BiConsumer<ChangeEvent, RuntimeException> badEvent) {
@@ -77,39 +77,7 @@ public final class BatchReselect implements AutoCloseable {
         boolean[] skipped = new boolean[result.length];
         for (List<Integer> group : groups.values()) {
             for (int from = 0; from < group.size(); from += maxKeysPerQuery) {
-                List<Integer> chunk = group.subList(from, Math.min(group.size(), from + maxKeysPerQuery));
-                List<ChangeEvent> selected = new ArrayList<>(chunk.size());
-                for (int index : chunk) {
-                    selected.add(events.get(index));
-                }
-                List<SourceRowFetcher.Result> rows = selectWithRetries(selected);
-                int found = 0;
-                for (int i = 0; i < chunk.size(); i++) {
-                    int index = chunk.get(i);
-                    ChangeEvent event = selected.get(i);
-                    if (event.shape() != Shape.ID_ONLY) {
-                        // Placeholder columns: filled where the row is still there, else left out as without re-select.
-                        if (rows.get(i).row().isPresent()) {
-                            found++;
-                            int before = event.unavailableFields().size();
-                            result[index] = event.withUnavailableFieldsFrom(rows.get(i).row().get());
-                            metrics.recordPlaceholderColumnsReselected(before - result[index].unavailableFields().size());
-                        }
-                    } else if (rows.get(i).row().isPresent()) {
-                        found++;
-                        result[index] = event.asFull(rows.get(i).row().get());
-                    } else if (onMissingRow == ReselectMissingRow.FAIL) {
-                        skipped[index] = true;
-                        badEvent.accept(event, new DataException("The row of " + event.location() + " (key "
-                                + event.key() + ") is gone from the source; "
-                                + DeltaJdbcSinkConfig.RESELECT_ON_MISSING_ROW + "=fail"));
-                    } else if (onMissingRow == ReselectMissingRow.SKIP) {
-                        skipped[index] = true;
-                    } else {
-                        result[index] = event.asDelete();
-                    }
-                }
-                metrics.recordRowsReselected(found, chunk.size() - found);
+                reselect(group.subList(from, Math.min(group.size(), from + maxKeysPerQuery)), result, skipped, badEvent);
             }
         }
         List<ChangeEvent> applied = new ArrayList<>(result.length);
@@ -119,6 +87,63 @@ public final class BatchReselect implements AutoCloseable {
             }
         }
         return idOnlyDeletesAsFull(applied);
+    }
+
+    /**
+     * Selects the rows of the events at {@code chunk} (indexes into {@code result}) in one query and puts the full
+     * events into {@code result}. A select that fails for a bad record (a key value the key column cannot take,
+     * a template returning two rows) is split in halves until the records that fail are alone: only they go to
+     * {@code badEvent}, the others are written.
+     */
+    private void reselect(List<Integer> chunk, ChangeEvent[] result, boolean[] skipped,
+                          BiConsumer<ChangeEvent, RuntimeException> badEvent) {
+        List<ChangeEvent> selected = new ArrayList<>(chunk.size());
+        for (int index : chunk) {
+            selected.add(result[index]);
+        }
+        List<SourceRowFetcher.Result> rows;
+        try {
+            rows = selectWithRetries(selected);
+        } catch (DataException e) {
+            if (chunk.size() == 1) {
+                skipped[chunk.get(0)] = true;
+                badEvent.accept(selected.get(0), e);
+                return;
+            }
+            LOG.debug("Re-selecting {} rows failed, selecting them in halves to find the failing record: {}",
+                    chunk.size(), e.getMessage());
+            int half = chunk.size() / 2;
+            reselect(chunk.subList(0, half), result, skipped, badEvent);
+            reselect(chunk.subList(half, chunk.size()), result, skipped, badEvent);
+            return;
+        }
+        int found = 0;
+        for (int i = 0; i < chunk.size(); i++) {
+            int index = chunk.get(i);
+            ChangeEvent event = selected.get(i);
+            if (event.shape() != Shape.ID_ONLY) {
+                // Placeholder columns: filled where the row is still there, else left out as without re-select.
+                if (rows.get(i).row().isPresent()) {
+                    found++;
+                    int before = event.unavailableFields().size();
+                    result[index] = event.withUnavailableFieldsFrom(rows.get(i).row().get());
+                    metrics.recordPlaceholderColumnsReselected(before - result[index].unavailableFields().size());
+                }
+            } else if (rows.get(i).row().isPresent()) {
+                found++;
+                result[index] = event.asFull(rows.get(i).row().get());
+            } else if (onMissingRow == ReselectMissingRow.FAIL) {
+                skipped[index] = true;
+                badEvent.accept(event, new DataException("The row of " + event.location() + " (key "
+                        + event.key() + ") is gone from the source; "
+                        + DeltaJdbcSinkConfig.RESELECT_ON_MISSING_ROW + "=fail"));
+            } else if (onMissingRow == ReselectMissingRow.SKIP) {
+                skipped[index] = true;
+            } else {
+                result[index] = event.asDelete();
+            }
+        }
+        metrics.recordRowsReselected(found, chunk.size() - found);
     }
 
     /**

@@ -385,8 +385,10 @@ public final class SourceRowFetcher implements MissingStateResolver {
     private List<Result> selectByKey(List<ChangeEvent> events, List<String> keyFields, Statement statement)
             throws SQLException {
         Map<List<Object>, Integer> ordinals = new HashMap<>();
+        Map<List<String>, Integer> textOrdinals = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             ordinals.putIfAbsent(comparableKey(events.get(i).key(), keyFields), i);
+            textOrdinals.putIfAbsent(textKey(events.get(i).key(), keyFields), i);
         }
         Row[] rows = new Row[events.size()];
         Schema schema;
@@ -396,6 +398,11 @@ public final class SourceRowFetcher implements MissingStateResolver {
             while (rs.next()) {
                 Row row = readRow(first, rs, schema, 1);
                 Integer ordinal = ordinals.get(comparableKey(row, keyFields));
+                if (ordinal == null) {
+                    // A key field whose type differs from its column's (text "1" for an INT column, which the
+                    // database casts): matched by its text.
+                    ordinal = textOrdinals.get(textKey(row, keyFields));
+                }
                 if (ordinal == null) {
                     throw new DataException("Re-selecting " + events.size() + " rows from " + statement.description
                             + " returned a row whose key matches none of them: " + row);
@@ -427,6 +434,15 @@ public final class SourceRowFetcher implements MissingStateResolver {
     }
 
     /** A key's values as they compare across the key's and the column's Java types (Integer 1 and Long 1). */
+    /** The key's values as text, numbers without trailing zeros: matches a key field typed apart from its column. */
+    private static List<String> textKey(Row row, List<String> fields) {
+        List<String> key = new ArrayList<>(fields.size());
+        for (Object value : comparableKey(row, fields)) {
+            key.add(value instanceof BigDecimal number ? number.toPlainString() : String.valueOf(value));
+        }
+        return key;
+    }
+
     private static List<Object> comparableKey(Row row, List<String> fields) {
         List<Object> key = new ArrayList<>(fields.size());
         for (String field : fields) {
