@@ -47,7 +47,7 @@ final class AnyValue {
         return value;
     }
 
-    static JsonNode toJson(Object value, Schema schema) {
+    static JsonNode toJson(Schema schema, Object value) {
         if (value instanceof Struct) {
             Struct struct = (Struct) value;
             ObjectNode object = NODES.objectNode();

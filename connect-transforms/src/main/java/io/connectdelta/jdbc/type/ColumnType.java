@@ -29,7 +29,7 @@ public interface ColumnType {
 
     /** The value as a JSON tree, as Kafka's JsonConverter encodes it. */
     default JsonNode toJson(Schema schema, Object value) {
-        return AnyValue.toJson(value, schema);
+        return AnyValue.toJson(schema, value);
     }
 
     /** The value as JSON text (for json columns and JSON edits). */

@@ -30,7 +30,7 @@ enum DateTypes implements ColumnType {
                 long millis = ((java.util.Date) value).getTime();
                 return AnyValue.NODES.numberNode((int) Math.floorDiv(millis, TimeTypes.MILLIS_PER_DAY));
             }
-            return AnyValue.toJson(value, schema);
+            return AnyValue.toJson(schema, value);
         }
 
         @Override

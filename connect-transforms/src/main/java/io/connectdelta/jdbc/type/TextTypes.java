@@ -22,7 +22,7 @@ enum TextTypes implements ColumnType {
                     return AnyValue.NODES.textNode((String) value);
                 }
             }
-            return AnyValue.toJson(value, schema);
+            return AnyValue.toJson(schema, value);
         }
 
         @Override
