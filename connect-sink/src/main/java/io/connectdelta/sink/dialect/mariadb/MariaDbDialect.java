@@ -6,6 +6,7 @@ import io.connectdelta.sink.dialect.ColumnInfo;
 import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.JsonPathTokens;
 import io.connectdelta.sink.dialect.SqlExpression;
+import io.connectdelta.jdbc.type.ColumnTypes;
 import io.connectdelta.jdbc.type.TypeCategory;
 import io.connectdelta.jdbc.type.ConnectValues;
 import org.apache.kafka.connect.data.Schema;
@@ -212,7 +213,7 @@ public final class MariaDbDialect extends MariaDbJdbcDialect implements Dialect 
 
     @Override
     public String columnType(Schema schema, boolean key) {
-        TypeCategory category = TypeCategory.of(schema);
+        TypeCategory category = ColumnTypes.of(schema).category();
         switch (category) {
             case INT8: return "TINYINT";
             case INT16: return "SMALLINT";

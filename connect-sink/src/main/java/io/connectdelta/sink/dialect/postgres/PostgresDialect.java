@@ -8,6 +8,7 @@ import io.connectdelta.sink.dialect.Dialect;
 import io.connectdelta.sink.dialect.JsonPathTokens;
 import io.connectdelta.sink.dialect.SqlArray;
 import io.connectdelta.sink.dialect.SqlExpression;
+import io.connectdelta.jdbc.type.ColumnTypes;
 import io.connectdelta.jdbc.type.ConnectValues;
 import io.connectdelta.jdbc.type.TypeCategory;
 import org.apache.kafka.connect.data.Schema;
@@ -217,7 +218,7 @@ public final class PostgresDialect extends PostgresJdbcDialect implements Dialec
 
     @Override
     public String columnType(Schema schema, boolean key) {
-        TypeCategory category = TypeCategory.of(schema);
+        TypeCategory category = ColumnTypes.of(schema).category();
         switch (category) {
             case INT8:
             case INT16: return "SMALLINT";
