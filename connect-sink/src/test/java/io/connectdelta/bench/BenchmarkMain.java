@@ -110,7 +110,7 @@ public final class BenchmarkMain {
             long latency = Long.getLong("bench.reselect.latency.ms", 1);
             log("Re-select: %,d id-only events through the sink's re-select and through the Reselect transform; "
                     + "%,d with %d ms per round trip", reselectEvents, latencyEvents, latency);
-            report.reselect(new ReselectBenchmark(postgres).run(reselectEvents, latencyEvents, latency));
+            report.reselect(new ReselectBenchmark(postgres).run(reselectEvents, latencyEvents, latency, runs));
             report.write(out);
         }
         if (jmh && only.contains("jmh")) {

@@ -122,9 +122,10 @@ class BenchmarkSmokeTest {
 
     @Test
     void reselectSectionCountsTheSourceQueriesOfTheSinkAndOfTheTransform() {
-        ReselectBenchmark.Section section = new ReselectBenchmark(postgres).run(1200, 100, 1);
+        ReselectBenchmark.Section section = new ReselectBenchmark(postgres).run(1200, 100, 1, 2);
         assertEquals(6, section.results().size());
         for (ReselectBenchmark.Result result : section.results()) {
+            assertEquals(2, result.eventsPerSecondPerRun().size(), result.toString());
             assertEquals(0, result.rowsDiffering(), result.toString());
             assertTrue(result.eventsPerSecond() > 0, result.toString());
         }
@@ -140,5 +141,6 @@ class BenchmarkSmokeTest {
         String markdown = ReselectBenchmark.markdown(section);
         assertTrue(markdown.startsWith("## 7. Re-select"), markdown);
         assertTrue(markdown.contains("Latency 1 ms: sink / transform"), markdown);
+        assertTrue(markdown.contains("| events/s per run | median events/s |"), markdown);
     }
 }
