@@ -385,10 +385,9 @@ public final class SourceRowFetcher implements MissingStateResolver {
     private List<Result> selectByKey(List<ChangeEvent> events, List<String> keyFields, Statement statement)
             throws SQLException {
         Map<List<Object>, Integer> ordinals = new HashMap<>();
-        Map<List<String>, Integer> textOrdinals = new HashMap<>();
+        Map<List<String>, Integer> textOrdinals = null;
         for (int i = 0; i < events.size(); i++) {
             ordinals.putIfAbsent(comparableKey(events.get(i).key(), keyFields), i);
-            textOrdinals.putIfAbsent(textKey(events.get(i).key(), keyFields), i);
         }
         Row[] rows = new Row[events.size()];
         Schema schema;
@@ -400,7 +399,13 @@ public final class SourceRowFetcher implements MissingStateResolver {
                 Integer ordinal = ordinals.get(comparableKey(row, keyFields));
                 if (ordinal == null) {
                     // A key field whose type differs from its column's (text "1" for an INT column, which the
-                    // database casts): matched by its text.
+                    // database casts): matched by its text. Built only then: a batch whose keys match needs none.
+                    if (textOrdinals == null) {
+                        textOrdinals = new HashMap<>();
+                        for (int i = 0; i < events.size(); i++) {
+                            textOrdinals.putIfAbsent(textKey(events.get(i).key(), keyFields), i);
+                        }
+                    }
                     ordinal = textOrdinals.get(textKey(row, keyFields));
                 }
                 if (ordinal == null) {
